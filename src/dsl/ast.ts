@@ -1,0 +1,304 @@
+/**
+ * The node kinds of saddle's language, as plain immutable JSON data.
+ *
+ * Everything a user declares — layers, nets, distributions, symbols, loss terms, phases — is one of
+ * the unions below. The combinators in the sibling modules only build these values; the io-ts codec
+ * (`codec.ts`) reads and writes them; the compiler checks and lowers them. Nothing here knows about
+ * tensors, so a model can be built, printed and property-tested with no backend loaded.
+ *
+ * Adding a node kind: extend one union here, then follow the type errors — every consumer matches
+ * with ts-pattern's `.exhaustive()`, so each place that must handle the new kind fails to compile
+ * until it does (codec, width inference, lowering, explain, runtime executor).
+ *
+ * @module
+ */
+
+// -------------------------------------------------------------------------------------------------
+// shapes and spaces
+// -------------------------------------------------------------------------------------------------
+
+/** The shape of one example, without the batch axis: `[784]` for a flat MNIST image. */
+export type Shape = readonly number[];
+
+/**
+ * What a symbol denotes. Types carry meaning: an encoder maps `data` to `code`, a critic maps
+ * anything to a `score`, a label lives in `label` space. The compiler checks widths; the type system
+ * checks spaces where the combinators know them.
+ */
+export type Space = 'data' | 'code' | 'label' | 'score' | 'noise';
+
+// -------------------------------------------------------------------------------------------------
+// layers and nets
+// -------------------------------------------------------------------------------------------------
+
+/** Elementwise activations without parameters. `leakyRelu` has its own layer kind (it has a slope). */
+export type ActivationFn = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu';
+
+export type Layer =
+  | { readonly kind: 'dense'; readonly units: number; readonly bias: boolean }
+  | { readonly kind: 'activation'; readonly fn: ActivationFn }
+  | { readonly kind: 'leakyRelu'; readonly alpha: number }
+  | { readonly kind: 'dropout'; readonly rate: number }
+  | { readonly kind: 'batchNorm'; readonly momentum: number; readonly epsilon: number }
+  | { readonly kind: 'reshape'; readonly shape: Shape }
+  | { readonly kind: 'flatten' }
+  | {
+      readonly kind: 'conv2d';
+      readonly filters: number;
+      readonly kernel: number;
+      readonly stride: number;
+      readonly padding: 'same' | 'valid';
+    }
+  | {
+      readonly kind: 'deconv2d';
+      readonly filters: number;
+      readonly kernel: number;
+      readonly stride: number;
+      readonly padding: 'same' | 'valid';
+    }
+  | { readonly kind: 'maxPool'; readonly size: number; readonly stride: number };
+
+export type LayerKind = Layer['kind'];
+
+/**
+ * `net` is an ordinary parametric function; `critic` is a net whose output is one score per example
+ * (the compiler checks it ends in one unit). Games only accept critics.
+ */
+export type NetRole = 'net' | 'critic';
+
+/** A named parametric function. Its parameters are identified by its name (`encoder/0/kernel`). */
+export interface NetDecl {
+  readonly name: string;
+  readonly role: NetRole;
+  readonly layers: readonly Layer[];
+  /** A frozen net (e.g. a fixed random-feature map) is applied but never updated. */
+  readonly trainable: boolean;
+}
+
+// -------------------------------------------------------------------------------------------------
+// distributions
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * One Gaussian component `N(mean, scale · scaleᵀ)`, sampled as `mean + scale · ε`. `scale` is any
+ * square factor (given as rows), so rotated, elongated components — the AAE paper's 10-petal
+ * mixture — are expressible; a diagonal `scale` is the axis-aligned case.
+ */
+export interface MixtureComponent {
+  readonly weight: number;
+  readonly mean: readonly number[];
+  readonly scale: readonly (readonly number[])[];
+}
+
+/** Anything the runtime can draw a batch from. Widths are known statically (see `distWidth`). */
+export type Dist =
+  /** Isotropic Gaussian N(mean·1, std²·I) of `dim` dimensions. */
+  | { readonly kind: 'gaussian'; readonly dim: number; readonly mean: number; readonly std: number }
+  /** Mixture of Gaussians; weights must sum to 1. */
+  | { readonly kind: 'gaussianMixture'; readonly components: readonly MixtureComponent[] }
+  /**
+   * The AAE paper's 2-D swiss roll: with `u ~ U(0, 1)`, the point `radius·√u · (cos θ, sin θ)` where
+   * `θ = 2π · turns · √u`, plus isotropic Gaussian `noise` (std).
+   */
+  | { readonly kind: 'swissRoll'; readonly turns: number; readonly radius: number; readonly noise: number }
+  /** One-hot samples from Cat(probs). Width = number of classes. */
+  | { readonly kind: 'categorical'; readonly probs: readonly number[] }
+  /** Independent U(low, high) on each of `dim` coordinates. */
+  | { readonly kind: 'uniform'; readonly dim: number; readonly low: number; readonly high: number }
+  /** Independent product; samples are the parts concatenated in order. */
+  | { readonly kind: 'joint'; readonly parts: readonly Dist[] }
+  /** A learned prior: draw from `base`, then apply the net (the code generator of LP-AAE). */
+  | { readonly kind: 'pushforward'; readonly base: Dist; readonly net: string };
+
+export type DistKind = Dist['kind'];
+
+// -------------------------------------------------------------------------------------------------
+// symbols (values in the graph)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * A value in the graph, one row per example of the phase's batch.
+ *
+ * Stochastic nodes (`sample`, `gaussianCode`) carry a *site* name: two nodes with the same site are
+ * the same draw, so a sub-expression shared by two loss terms is computed once (Pyro's named sites).
+ */
+export type Expr =
+  /** The phase's data batch (images). */
+  | { readonly kind: 'input' }
+  /** The phase's class labels, as class indices; needs a labeled stream. */
+  | { readonly kind: 'label' }
+  /** Class indices to one-hot rows of width `classes`. */
+  | { readonly kind: 'oneHot'; readonly of: Expr; readonly classes: number }
+  | { readonly kind: 'apply'; readonly net: string; readonly input: Expr }
+  /**
+   * A batch drawn from a distribution. `batch` fixes the row count; without it the draw has one row
+   * per example of the phase's batch.
+   */
+  | { readonly kind: 'sample'; readonly site: string; readonly dist: Dist; readonly batch?: number }
+  /** Feature-axis concatenation; all parts must have the same rows. */
+  | { readonly kind: 'concat'; readonly parts: readonly Expr[] }
+  /** Columns `[start, start + width)` of a flat value. */
+  | { readonly kind: 'slice'; readonly of: Expr; readonly start: number; readonly width: number }
+  /** Elementwise sum of values of one width (the dimensionality-reduction AAE's `W_c y + z`). */
+  | { readonly kind: 'add'; readonly terms: readonly Expr[] }
+  /**
+   * Reparameterized Gaussian code: `params` is `[mean | log-variance]` (width 2d); the value is
+   * `mean + exp(logvar / 2) · ε` with `ε ~ N(0, I)` drawn at `site`.
+   */
+  | { readonly kind: 'gaussianCode'; readonly site: string; readonly params: Expr }
+  /** The same value, with no gradient flowing back through it. */
+  | { readonly kind: 'stopGradient'; readonly of: Expr };
+
+export type ExprKind = Expr['kind'];
+
+// -------------------------------------------------------------------------------------------------
+// loss terms (scalars)
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * How a GAN's generator view is formed. `minimax` is Goodfellow's `E log(1 − D(G))`;
+ * `nonSaturating` is `−E log D(G)` (what the AAE paper trains in practice). The critic's view is the
+ * same for both.
+ */
+export type GanForm = 'minimax' | 'nonSaturating' | 'leastSquares';
+
+/**
+ * A two-player game. The critic scores `real` against every set in `fake` (VAE/GAN scores two fake
+ * sets). It has two *views*: the loss the critic minimizes and the loss its opponent minimizes.
+ */
+export interface Game {
+  readonly kind: 'gan';
+  readonly form: GanForm;
+  readonly critic: string;
+  readonly real: Expr;
+  readonly fake: readonly Expr[];
+}
+
+export type GameView = 'critic' | 'generator';
+
+/** A kernel for MMD: a sum of RBF kernels `exp(−‖a − b‖² / (2σ²))` over `sigmas`. */
+export interface RbfMixture {
+  readonly kind: 'rbf';
+  readonly sigmas: readonly number[];
+}
+
+export type Loss =
+  /**
+   * Per-example reconstruction, summed over features and averaged over the batch: binary
+   * cross-entropy (the Bernoulli negative log-likelihood; `output` are probabilities) or squared
+   * error.
+   */
+  | {
+      readonly kind: 'reconstruction';
+      readonly target: Expr;
+      readonly output: Expr;
+      readonly metric: 'bce' | 'mse';
+    }
+  | { readonly kind: 'game'; readonly game: Game; readonly view: GameView }
+  /** Closed-form (biased, V-statistic) squared MMD between two samples. */
+  | { readonly kind: 'mmd'; readonly a: Expr; readonly b: Expr; readonly kernel: RbfMixture }
+  /** `−Σ target · log(probs)` averaged over the batch; `target` is one-hot (or a distribution). */
+  | { readonly kind: 'crossEntropy'; readonly probs: Expr; readonly target: Expr }
+  /** KL(N(μ, σ²) ‖ N(0, I)) of a reparameterized Gaussian code, summed over dims, batch-averaged. */
+  | { readonly kind: 'klGaussian'; readonly code: Expr }
+  | { readonly kind: 'scale'; readonly by: number; readonly term: Loss }
+  | { readonly kind: 'sum'; readonly terms: readonly Loss[] };
+
+export type LossKind = Loss['kind'];
+
+// -------------------------------------------------------------------------------------------------
+// optimizers, phases and the schedule
+// -------------------------------------------------------------------------------------------------
+
+export type Optimizer =
+  | {
+      readonly kind: 'adam';
+      readonly learningRate: number;
+      readonly beta1: number;
+      readonly beta2: number;
+      readonly epsilon: number;
+    }
+  | { readonly kind: 'sgd'; readonly learningRate: number; readonly momentum: number }
+  | {
+      readonly kind: 'rmsprop';
+      readonly learningRate: number;
+      readonly decay: number;
+      readonly momentum: number;
+      readonly epsilon: number;
+    };
+
+/**
+ * One alternating step: take the gradient of `minimize` with respect to exactly the parameters of
+ * the nets in `update`, everything else held constant, and apply it; `repeat` times per iteration,
+ * each time on a fresh batch of stream `data`.
+ */
+export interface Phase {
+  readonly kind: 'phase';
+  readonly name: string;
+  readonly minimize: Loss;
+  readonly update: readonly string[];
+  readonly optimizer: Optimizer;
+  readonly data: string;
+  readonly repeat: number;
+}
+
+/**
+ * Phases whose gradients are all taken at the same parameter values before any of them is applied
+ * (the simultaneous schedule). The default, as in the papers, is sequential: each phase sees the
+ * parameters its predecessors just updated.
+ */
+export interface Simultaneous {
+  readonly kind: 'simultaneous';
+  readonly phases: readonly Phase[];
+}
+
+export type Step = Phase | Simultaneous;
+
+// -------------------------------------------------------------------------------------------------
+// data and the model
+// -------------------------------------------------------------------------------------------------
+
+/** What one example of the training set looks like: MNIST is `{ x: [784], classes: 10 }`. */
+export interface DataDecl {
+  readonly x: Shape;
+  readonly classes: number;
+}
+
+/**
+ * A named batch stream over the training set. `labels: 'none'` hides labels (unsupervised);
+ * `'all'` exposes every label; `{ count }` restricts the stream to a balanced, seeded labeled subset
+ * of that many examples (the semi-supervised AAE's 100 / 1000 labels).
+ */
+export interface StreamDecl {
+  readonly name: string;
+  readonly labels: 'none' | 'all' | { readonly count: number };
+}
+
+/**
+ * Evaluation views a trained model offers, each evaluated in inference mode (no dropout, batch-norm
+ * running statistics). Pictures, `saddle sample` and `saddle eval` use them.
+ * - `sample`: a generated data batch (e.g. `decoder(z ~ prior)`);
+ * - `encode`: the code of the input batch (`encoder(x)`), for latent plots and code-fit metrics;
+ * - `prior`: a batch from the prior the codes should match (drawn behind the latent plot);
+ * - `reconstruct`: the model's reconstruction of the input batch;
+ * - `classify`: class probabilities of the input batch (q(y|x) heads).
+ */
+export interface Views {
+  readonly sample?: Expr;
+  readonly encode?: Expr;
+  readonly prior?: Expr;
+  readonly reconstruct?: Expr;
+  readonly classify?: Expr;
+}
+
+export type ViewName = keyof Views;
+
+/** A whole model: nets, data, streams, the schedule one iteration runs, and evaluation views. */
+export interface Model {
+  readonly name: string;
+  readonly data: DataDecl;
+  readonly nets: readonly NetDecl[];
+  readonly streams: readonly StreamDecl[];
+  readonly schedule: readonly Step[];
+  readonly views: Views;
+}

@@ -1,0 +1,152 @@
+/**
+ * `aae` — Adversarial Autoencoder (Makhzani, Shlens, Jaitly, Goodfellow & Frey, 2015), seeds
+ * `001_bea2244ca425a6ad.txt` (paper review) and `003_6138b4de6f3e17fd.txt` (equations).
+ *
+ * An autoencoder whose aggregated posterior q(z) = ∫ q(z|x) p_d(x) dx is matched to a prior p(z)
+ * by a GAN on the code: the discriminator D tells prior draws from codes, the encoder plays the
+ * generator. One iteration, as in the paper (§3 / seed 003 eqs. 7–9):
+ *
+ * 1. reconstruction — encoder + decoder minimize −log p(x | z), z = enc(x)        (eq. 7)
+ * 2. critic         — D minimizes −E_p log D(z') − E_q log(1 − D(z))             (eq. 8)
+ * 3. generator      — encoder minimizes −λ E_q log D(z)                           (eq. 9)
+ *
+ * Choices where the paper is loose:
+ * - Eq. 9 is the non-saturating generator loss (maximize log D), which is what the paper trains;
+ *   `form` lets a user pick Goodfellow's minimax form instead.
+ * - The paper used SGD with momentum and hand-tuned schedules; we default to Adam (reconstruction
+ *   1e-3; critic and generator 2e-4 with β₁ = 0.5, the usual GAN setting), all options.
+ * - Seed 003's eq. 5 writes `log D(1 − z)` for the fake term; it means `log(1 − D(z))`.
+ * - Reconstruction is the Bernoulli NLL (binary cross-entropy summed over pixels), as p(x|z) for
+ *   MNIST in [0, 1].
+ * - Posterior (§2 of the paper): `deterministic` (the paper's choice), `gaussian` (reparameterized
+ *   z ~ N(μ(x), σ²(x))), or `universal` (the encoder also reads noise η ~ N(0, I)).
+ * - Priors: `gaussian` N(0, I) (latent 8 for the Parzen results), `mixture10` (10 2-D Gaussians)
+ *   and `swissroll` (both need `latent=2`).
+ *
+ * @module
+ */
+import * as t from 'io-ts';
+import type { Dist, Model } from '../dsl/ast.js';
+import {
+  aaeMixture,
+  adam,
+  apply,
+  concat,
+  critic,
+  gaussian,
+  gaussianCode,
+  ganGame,
+  input,
+  mlp,
+  mnist,
+  model,
+  net,
+  noise,
+  phase,
+  reconstruction,
+  sample,
+  scale,
+  seq,
+  sigmoid,
+  slice,
+  swissRoll,
+} from '../dsl/index.js';
+import type { Sym } from '../dsl/symbol.js';
+import type { ZooEntry } from './entry.js';
+
+export const AaeOptions = t.type(
+  {
+    latent: t.number,
+    hidden: t.number,
+    posterior: t.keyof({ deterministic: null, gaussian: null, universal: null }),
+    prior: t.keyof({ gaussian: null, mixture10: null, swissroll: null }),
+    noiseDim: t.number,
+    lambda: t.number,
+    form: t.keyof({ minimax: null, nonSaturating: null, leastSquares: null }),
+    reconstructionLr: t.number,
+    criticLr: t.number,
+    generatorLr: t.number,
+    beta1: t.number,
+  },
+  'AaeOptions',
+);
+export type AaeOptions = t.TypeOf<typeof AaeOptions>;
+
+export const aaeDefaults: AaeOptions = {
+  latent: 8,
+  hidden: 1000,
+  posterior: 'deterministic',
+  prior: 'gaussian',
+  noiseDim: 8,
+  lambda: 1,
+  form: 'nonSaturating',
+  reconstructionLr: 1e-3,
+  criticLr: 2e-4,
+  generatorLr: 2e-4,
+  beta1: 0.5,
+};
+
+const priorOf = (o: AaeOptions): Dist =>
+  o.prior === 'gaussian' ? gaussian(o.latent) : o.prior === 'mixture10' ? aaeMixture() : swissRoll();
+
+export const buildAae = (o: AaeOptions): Model => {
+  const encoderOut = o.posterior === 'gaussian' ? 2 * o.latent : o.latent;
+  const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden, encoderOut]));
+  const decoder = net<'code', 'data'>('decoder', seq(mlp([o.hidden, o.hidden, 784]), sigmoid));
+  const discriminator = critic<'code'>('discriminator', mlp([o.hidden, o.hidden, 1]));
+
+  const x = input();
+  const encoded = (xs: Sym<'data'>): { z: Sym<'code'>; mean: Sym<'code'> } => {
+    if (o.posterior === 'gaussian') {
+      const params = apply(encoder, xs);
+      return { z: gaussianCode('eps', params), mean: slice(params, 0, o.latent) };
+    }
+    const z =
+      o.posterior === 'universal'
+        ? apply(encoder, concat<'data'>(xs, noise('eta', o.noiseDim)))
+        : apply(encoder, xs);
+    return { z, mean: z };
+  };
+  const { z, mean } = encoded(x);
+  const prior = priorOf(o);
+  const zPrior = sample('prior', prior);
+  const gan = ganGame(discriminator, { real: zPrior, fake: z, form: o.form });
+
+  return model('aae', {
+    data: mnist,
+    nets: [encoder, decoder, discriminator],
+    schedule: [
+      phase('reconstruction', {
+        minimize: reconstruction(x, apply(decoder, z), 'bce'),
+        update: [encoder, decoder],
+        optimizer: adam(o.reconstructionLr),
+      }),
+      phase('critic', {
+        minimize: gan.critic,
+        update: [discriminator],
+        optimizer: adam(o.criticLr, { beta1: o.beta1 }),
+      }),
+      phase('generator', {
+        minimize: scale(o.lambda, gan.generator),
+        update: [encoder],
+        optimizer: adam(o.generatorLr, { beta1: o.beta1 }),
+      }),
+    ],
+    views: {
+      sample: apply(decoder, zPrior),
+      encode: mean,
+      prior: zPrior,
+      reconstruct: apply(decoder, mean),
+    },
+  });
+};
+
+export const aae: ZooEntry<AaeOptions> = {
+  id: 'aae',
+  paper: 'Makhzani et al. 2015, Adversarial Autoencoders',
+  seed: '001_bea2244ca425a6ad.txt, 003_6138b4de6f3e17fd.txt',
+  summary: 'autoencoder whose code distribution is matched to a prior by a GAN on the code',
+  options: AaeOptions,
+  defaults: aaeDefaults,
+  build: buildAae,
+};

@@ -1,0 +1,81 @@
+/**
+ * What a zoo entry is: a paper's model as a function of typed options.
+ *
+ * Options have an io-ts codec, so `--set key=value` overrides and JSON option files are decoded
+ * with the same path-precise errors as model specs.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type * as t from 'io-ts';
+import type { Model } from '../dsl/ast.js';
+import type { CompileError } from '../compile/plan.js';
+
+export interface ZooEntry<O extends Record<string, unknown> = Record<string, unknown>> {
+  /** The CLI id (`saddle train <id>`); part of the CLI contract. */
+  readonly id: string;
+  /** Short citation. */
+  readonly paper: string;
+  /** The seed file in `../shared/seeds/` the entry follows. */
+  readonly seed: string;
+  /** One line for `saddle zoo`. */
+  readonly summary: string;
+  /** Exact codec of the options (every key required). */
+  readonly options: t.Type<O, O, unknown>;
+  /** The paper's defaults. */
+  readonly defaults: O;
+  /** Build the model. Pure. */
+  readonly build: (options: O) => Model;
+}
+
+/** A value given on the command line: JSON when it parses (numbers, booleans, arrays), else a string. */
+const parseValue = (raw: string): unknown => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+};
+
+const describeValue = (v: unknown): string => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
+
+/**
+ * Apply `key=value` overrides to an entry's defaults and decode the result, or return every
+ * problem: unknown keys, malformed pairs, values the codec rejects (with the option's name).
+ */
+export const resolveOptions = <O extends Record<string, unknown>>(
+  entry: ZooEntry<O>,
+  sets: readonly string[],
+): E.Either<readonly CompileError[], O> => {
+  const errors: CompileError[] = [];
+  const merged: Record<string, unknown> = { ...entry.defaults };
+  for (const [i, pair] of sets.entries()) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      errors.push({ path: `--set[${i}]`, message: `expected key=value, got "${pair}"` });
+      continue;
+    }
+    const key = pair.slice(0, eq);
+    if (!Object.prototype.hasOwnProperty.call(entry.defaults, key)) {
+      errors.push({
+        path: `options.${key}`,
+        message: `'${entry.id}' has no option '${key}' (options: ${Object.keys(entry.defaults).join(', ')})`,
+      });
+      continue;
+    }
+    merged[key] = parseValue(pair.slice(eq + 1));
+  }
+  if (errors.length > 0) return E.left(errors);
+  const decoded = entry.options.decode(merged);
+  if (E.isRight(decoded)) return E.right(decoded.right);
+  return E.left(
+    decoded.left.map((err) => {
+      const keys = err.context.map((c) => c.key).filter((k) => k !== '');
+      const expected = err.context[err.context.length - 1]?.type.name ?? 'a valid value';
+      return {
+        path: `options.${keys.join('.')}`,
+        message: `${describeValue(err.value)} is not ${expected}`,
+      };
+    }),
+  );
+};
