@@ -229,8 +229,12 @@ export type Optimizer =
 
 /**
  * One alternating step: take the gradient of `minimize` with respect to exactly the parameters of
- * the nets in `update`, everything else held constant, and apply it; `repeat` times per iteration,
- * each time on a fresh batch of stream `data`.
+ * the nets in `update`, everything else held constant, and apply it; `repeat` times per iteration.
+ *
+ * Batches: each iteration draws one batch per stream, and every phase reading stream `data` sees
+ * that same batch (as in the AAE paper, where one mini-batch drives both the reconstruction and the
+ * regularization phase). A phase with `repeat > 1` uses the iteration's batch for its first step and
+ * fresh batches from its stream for the others.
  */
 export interface Phase {
   readonly kind: 'phase';
