@@ -148,5 +148,6 @@ export const aae: ZooEntry<AaeOptions> = {
   summary: 'autoencoder whose code distribution is matched to a prior by a GAN on the code',
   options: AaeOptions,
   defaults: aaeDefaults,
+  batchSize: 100,
   build: buildAae,
 };

@@ -24,6 +24,8 @@ export interface ZooEntry<O extends Record<string, unknown> = Record<string, unk
   readonly options: t.Type<O, O, unknown>;
   /** The paper's defaults. */
   readonly defaults: O;
+  /** The paper's mini-batch size: `saddle train` uses it unless `--batch-size` is given. */
+  readonly batchSize: number;
   /** Build the model. Pure. */
   readonly build: (options: O) => Model;
 }
