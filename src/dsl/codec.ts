@@ -1,0 +1,343 @@
+/**
+ * The io-ts codec of a whole `Model`: read a JSON spec with path-precise errors, write it back.
+ *
+ * A model is plain data, so its JSON encoding is the model itself — but decoding is where a user's
+ * mistakes are caught, so the codec is strict: unknown keys are errors (a typo never vanishes), each
+ * tagged union picks its member by `kind` before looking further, numbers are finite, widths are
+ * positive integers, and every error names the place as a JS accessor from the model root
+ * (`nets[0].layers[3].units`). Round trip is exact: `decode(encode(m))` is `m`, and
+ * `encode(decode(json))` is `json` for every valid spec.
+ *
+ * Every union's codec is a record keyed by its kinds (`Members<...>`), so adding a node kind to
+ * `ast.ts` fails to type-check here until the codec handles it.
+ *
+ * @example
+ * import { decodeModel, formatErrors } from 'saddle';
+ * const r = decodeModel(JSON.parse(text));
+ * if (E.isLeft(r)) console.error(formatErrors(r.left)); // nets[0].layers[3].unit: unknown field 'unit' (did you mean 'units'?)
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import type { CompileError } from '../compile/plan.js';
+import type {
+  ActivationFn,
+  DataDecl,
+  Dist,
+  Expr,
+  Game,
+  GameView,
+  GanForm,
+  Layer,
+  Loss,
+  MixtureComponent,
+  Model,
+  NetDecl,
+  NetRole,
+  Optimizer,
+  Phase,
+  RbfMixture,
+  Shape,
+  Simultaneous,
+  Step,
+  StreamDecl,
+  ViewName,
+  Views,
+} from './ast.js';
+import { toCompileErrors } from './codec/report.js';
+import type { Codec } from './codec/strict.js';
+import {
+  boolean,
+  describeValue,
+  exactRecord,
+  finiteNumber,
+  isRecord,
+  listOf,
+  member,
+  nonNegativeInt,
+  oneOf,
+  positiveInt,
+  string,
+  taggedUnion,
+} from './codec/strict.js';
+
+export type { Codec } from './codec/strict.js';
+export { formatErrors } from './codec/report.js';
+
+// -------------------------------------------------------------------------------------------------
+// layers and nets
+// -------------------------------------------------------------------------------------------------
+
+/** A shape without the batch axis: a list of positive integers (`[784]`, `[28, 28, 1]`). */
+export const ShapeCodec: Codec<Shape> = listOf(positiveInt, 'positive integers');
+
+const activationFn = oneOf<ActivationFn>('an activation function', {
+  linear: null,
+  relu: null,
+  sigmoid: null,
+  tanh: null,
+  softmax: null,
+  elu: null,
+});
+
+const padding = oneOf<'same' | 'valid'>('a padding', { same: null, valid: null });
+
+const convFields = { filters: positiveInt, kernel: positiveInt, stride: positiveInt, padding };
+
+/** Every layer kind. */
+export const LayerCodec: Codec<Layer> = taggedUnion<Layer>('layer', {
+  dense: member('layer', 'dense', { units: positiveInt, bias: boolean }),
+  activation: member('layer', 'activation', { fn: activationFn }),
+  leakyRelu: member('layer', 'leakyRelu', { alpha: finiteNumber }),
+  dropout: member('layer', 'dropout', { rate: finiteNumber }),
+  batchNorm: member('layer', 'batchNorm', { momentum: finiteNumber, epsilon: finiteNumber }),
+  reshape: member('layer', 'reshape', { shape: ShapeCodec }),
+  flatten: member('layer', 'flatten', {}),
+  conv2d: member('layer', 'conv2d', convFields),
+  deconv2d: member('layer', 'deconv2d', convFields),
+  maxPool: member('layer', 'maxPool', { size: positiveInt, stride: positiveInt }),
+});
+
+/** A named net or critic and its layers. */
+export const NetDeclCodec: Codec<NetDecl> = exactRecord('a net', {
+  name: string,
+  role: oneOf<NetRole>('a net role', { net: null, critic: null }),
+  layers: listOf(LayerCodec, 'layers'),
+  trainable: boolean,
+});
+
+// -------------------------------------------------------------------------------------------------
+// distributions
+// -------------------------------------------------------------------------------------------------
+
+const numbers = listOf(finiteNumber, 'numbers');
+
+/** One Gaussian component of a mixture (`scale` given as rows). */
+export const MixtureComponentCodec: Codec<MixtureComponent> = exactRecord('a mixture component', {
+  weight: finiteNumber,
+  mean: numbers,
+  scale: listOf(numbers, 'rows of numbers'),
+});
+
+/** Every distribution kind, nested `joint` and `pushforward` included. */
+export const DistCodec: Codec<Dist> = t.recursion<Dist, unknown, unknown>('Dist', (self) =>
+  taggedUnion<Dist>('distribution', {
+    gaussian: member('distribution', 'gaussian', { dim: positiveInt, mean: finiteNumber, std: finiteNumber }),
+    gaussianMixture: member('distribution', 'gaussianMixture', {
+      components: listOf(MixtureComponentCodec, 'mixture components'),
+    }),
+    swissRoll: member('distribution', 'swissRoll', {
+      turns: finiteNumber,
+      radius: finiteNumber,
+      noise: finiteNumber,
+    }),
+    categorical: member('distribution', 'categorical', { probs: numbers }),
+    uniform: member('distribution', 'uniform', { dim: positiveInt, low: finiteNumber, high: finiteNumber }),
+    joint: member('distribution', 'joint', { parts: listOf(self, 'distributions') }),
+    pushforward: member('distribution', 'pushforward', { base: self, net: string }),
+  }),
+);
+
+// -------------------------------------------------------------------------------------------------
+// expressions
+// -------------------------------------------------------------------------------------------------
+
+/** Every expression (symbol) kind; expressions nest. */
+export const ExprCodec: Codec<Expr> = t.recursion<Expr, unknown, unknown>('Expr', (self) => {
+  const exprs = listOf(self, 'expressions');
+  return taggedUnion<Expr>('expression', {
+    input: member('expression', 'input', {}),
+    label: member('expression', 'label', {}),
+    oneHot: member('expression', 'oneHot', { of: self, classes: positiveInt }),
+    apply: member('expression', 'apply', { net: string, input: self }),
+    sample: member('expression', 'sample', { site: string, dist: DistCodec }, { batch: positiveInt }),
+    concat: member('expression', 'concat', { parts: exprs }),
+    slice: member('expression', 'slice', { of: self, start: nonNegativeInt, width: positiveInt }),
+    add: member('expression', 'add', { terms: exprs }),
+    gaussianCode: member('expression', 'gaussianCode', { site: string, params: self }),
+    stopGradient: member('expression', 'stopGradient', { of: self }),
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// losses
+// -------------------------------------------------------------------------------------------------
+
+/** A two-player game (the GAN game, for now). */
+export const GameCodec: Codec<Game> = taggedUnion<Game>('game', {
+  gan: member('game', 'gan', {
+    form: oneOf<GanForm>('a GAN form', { minimax: null, nonSaturating: null, leastSquares: null }),
+    critic: string,
+    real: ExprCodec,
+    fake: listOf(ExprCodec, 'expressions'),
+  }),
+});
+
+/** An MMD kernel. */
+export const KernelCodec: Codec<RbfMixture> = taggedUnion<RbfMixture>('kernel', {
+  rbf: member('kernel', 'rbf', { sigmas: numbers }),
+});
+
+/** Every loss kind; `scale` and `sum` nest. */
+export const LossCodec: Codec<Loss> = t.recursion<Loss, unknown, unknown>('Loss', (self) =>
+  taggedUnion<Loss>('loss', {
+    reconstruction: member('loss', 'reconstruction', {
+      target: ExprCodec,
+      output: ExprCodec,
+      metric: oneOf<'bce' | 'mse'>('a reconstruction metric', { bce: null, mse: null }),
+    }),
+    game: member('loss', 'game', {
+      game: GameCodec,
+      view: oneOf<GameView>('a game view', { critic: null, generator: null }),
+    }),
+    mmd: member('loss', 'mmd', { a: ExprCodec, b: ExprCodec, kernel: KernelCodec }),
+    crossEntropy: member('loss', 'crossEntropy', { probs: ExprCodec, target: ExprCodec }),
+    klGaussian: member('loss', 'klGaussian', { code: ExprCodec }),
+    scale: member('loss', 'scale', { by: finiteNumber, term: self }),
+    sum: member('loss', 'sum', { terms: listOf(self, 'losses') }),
+  }),
+);
+
+// -------------------------------------------------------------------------------------------------
+// optimizers, phases and the schedule
+// -------------------------------------------------------------------------------------------------
+
+/** Every optimizer kind. */
+export const OptimizerCodec: Codec<Optimizer> = taggedUnion<Optimizer>('optimizer', {
+  adam: member('optimizer', 'adam', {
+    learningRate: finiteNumber,
+    beta1: finiteNumber,
+    beta2: finiteNumber,
+    epsilon: finiteNumber,
+  }),
+  sgd: member('optimizer', 'sgd', { learningRate: finiteNumber, momentum: finiteNumber }),
+  rmsprop: member('optimizer', 'rmsprop', {
+    learningRate: finiteNumber,
+    decay: finiteNumber,
+    momentum: finiteNumber,
+    epsilon: finiteNumber,
+  }),
+});
+
+const phaseRecord: Codec<Phase> = member('step', 'phase', {
+  name: string,
+  minimize: LossCodec,
+  update: listOf(string, 'net names'),
+  optimizer: OptimizerCodec,
+  data: string,
+  repeat: positiveInt,
+});
+
+/** One phase (inside a `simultaneous` group only phases may appear, not nested groups). */
+export const PhaseCodec: Codec<Phase> = taggedUnion<Phase>('phase', { phase: phaseRecord });
+
+const simultaneousRecord: Codec<Simultaneous> = member('step', 'simultaneous', {
+  phases: listOf(PhaseCodec, 'phases'),
+});
+
+/** A schedule step: a phase or a simultaneous group of phases. */
+export const StepCodec: Codec<Step> = taggedUnion<Step>('schedule step', {
+  phase: phaseRecord,
+  simultaneous: simultaneousRecord,
+});
+
+// -------------------------------------------------------------------------------------------------
+// data, streams, views and the model
+// -------------------------------------------------------------------------------------------------
+
+/** What one training example looks like. */
+export const DataDeclCodec: Codec<DataDecl> = exactRecord('a data declaration', {
+  x: ShapeCodec,
+  classes: nonNegativeInt,
+});
+
+const labelChoice = oneOf<'none' | 'all'>('a label setting', { none: null, all: null });
+const labelCount = exactRecord('a labeled subset', { count: positiveInt });
+
+/** `'none'`, `'all'` or `{ "count": n }`: a string picks the first two, an object the third. */
+const streamLabels: Codec<StreamDecl['labels']> = new t.Type<StreamDecl['labels'], unknown, unknown>(
+  "'none', 'all' or { count }",
+  (u): u is StreamDecl['labels'] => labelChoice.is(u) || labelCount.is(u),
+  (u, c) =>
+    typeof u === 'string'
+      ? labelChoice.validate(u, c)
+      : isRecord(u)
+        ? labelCount.validate(u, c)
+        : t.failure(u, c, `expected 'none', 'all' or { "count": n }, got ${describeValue(u)}`),
+  (a) => (typeof a === 'string' ? a : labelCount.encode(a)),
+);
+
+/** A named batch stream and which labels it exposes. */
+export const StreamDeclCodec: Codec<StreamDecl> = exactRecord('a stream', {
+  name: string,
+  labels: streamLabels,
+});
+
+const viewFields: Readonly<Record<ViewName, Codec<Expr>>> = {
+  sample: ExprCodec,
+  encode: ExprCodec,
+  prior: ExprCodec,
+  reconstruct: ExprCodec,
+  classify: ExprCodec,
+};
+
+/** Evaluation views: each optional, absent views stay absent. */
+export const ViewsCodec: Codec<Views> = exactRecord('the views', {}, viewFields);
+
+/** A whole model: the codec a JSON spec file is decoded with. */
+export const ModelCodec: Codec<Model> = exactRecord('a model', {
+  name: string,
+  data: DataDeclCodec,
+  nets: listOf(NetDeclCodec, 'nets'),
+  streams: listOf(StreamDeclCodec, 'streams'),
+  schedule: listOf(StepCodec, 'schedule steps'),
+  views: ViewsCodec,
+});
+
+// -------------------------------------------------------------------------------------------------
+// decoding and encoding
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Decode a model from parsed JSON (or any value), or return every problem with its path. Never
+ * throws: a value nested too deeply to walk is reported as an error too.
+ */
+export const decodeModel = (json: unknown): E.Either<readonly CompileError[], Model> => {
+  try {
+    return E.mapLeft(toCompileErrors)(ModelCodec.decode(json));
+  } catch (e) {
+    if (e instanceof RangeError) {
+      return E.left([{ path: '', message: 'the spec is nested too deeply to decode' }]);
+    }
+    throw e;
+  }
+};
+
+/** A model as plain JSON data (a fresh tree holding only declared fields); `JSON.stringify` it to save. */
+export const encodeModel = (m: Model): unknown => ModelCodec.encode(m);
+
+/** Node's JSON.parse messages, made short: positions as line and column, no echo of the input. */
+const jsonSyntaxMessage = (text: string, message: string): string => {
+  const at = /\s*in JSON at position (\d+)/.exec(message);
+  if (at !== null) {
+    const position = Number(at[1]);
+    const before = text.slice(0, position).split('\n');
+    const line = before.length;
+    const column = (before[before.length - 1]?.length ?? 0) + 1;
+    return `${message.slice(0, at.index)} at line ${line}, column ${column}`;
+  }
+  return message.replace(/, ".*" is not valid JSON$/s, '');
+};
+
+/** Parse and decode a JSON spec; a JSON syntax error is one CompileError at the root (path `''`). */
+export const parseModelJson = (text: string): E.Either<readonly CompileError[], Model> => {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return E.left([{ path: '', message: `invalid JSON: ${jsonSyntaxMessage(text, message)}` }]);
+  }
+  return decodeModel(json);
+};
