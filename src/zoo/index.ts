@@ -1,20 +1,37 @@
 /**
  * The zoo: every seed paper as a named, documented entry.
  *
+ * Entries are registered here once, so `saddle zoo`, `saddle train <id>` and the docs all list
+ * the same models in the same order.
+ *
  * @module
  */
 import { aae } from './aae.js';
+import { aaeClustering } from './aae-clustering.js';
+import { aaeDimred } from './aae-dimred.js';
+import { aaeSemisupervised } from './aae-semisupervised.js';
+import { aaeSupervised } from './aae-supervised.js';
 import type { ZooEntry } from './entry.js';
+import { mmdAe } from './mmd-ae.js';
+import { vae } from './vae.js';
 
 export type { ZooEntry } from './entry.js';
 export { resolveOptions } from './entry.js';
 
 /** All entries, in the order `saddle zoo` lists them. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries have different option types
-export const entries: readonly ZooEntry<any>[] = [aae];
+export const entries: readonly ZooEntry<any>[] = [
+  aae,
+  aaeSupervised,
+  aaeSemisupervised,
+  aaeClustering,
+  aaeDimred,
+  mmdAe,
+  vae,
+];
 
 /** Entries by id. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const zoo: Readonly<Record<string, ZooEntry<any>>> = Object.fromEntries(entries.map((e) => [e.id, e]));
 
-export { aae };
+export { aae, aaeClustering, aaeDimred, aaeSemisupervised, aaeSupervised, mmdAe, vae };

@@ -1,0 +1,103 @@
+/**
+ * The parts shared by the AAE paper's categorical-latent models (§5 semi-supervised, §6
+ * clustering, §7 dimensionality reduction): an encoder q(y, z | x) with a softmax class head and
+ * a linear style head on one shared trunk, and the two adversaries that impose Cat(y) and a
+ * Gaussian on z.
+ *
+ * Why a trunk and two head nets rather than one encoder whose output is sliced: the language's
+ * softmax is a layer, so q(y|x) needs a net ending in softmax; and with separate heads each phase
+ * can name exactly the parameters it moves — the semi-supervised cross-entropy reaches the trunk
+ * and the class head but not the style head, and the compiler rejects a phase that updates a net
+ * its loss does not reach. The paper's Fig. 8 draws exactly this: one encoder, two outputs.
+ *
+ * @module
+ */
+import type { Dist } from '../dsl/ast.js';
+import type { Critic, GameViews, Net, Sym } from '../dsl/index.js';
+import { apply, critic, dense, ganGame, mlp, net, relu, sample, seq, softmax, sum } from '../dsl/index.js';
+import type { GanForm, Loss } from '../dsl/ast.js';
+
+/** The two-headed encoder q(y, z | x). */
+export interface CategoricalEncoder {
+  /** `encoder`: x → shared hidden features (the paper's two ReLU layers). */
+  readonly trunk: Net<'data', 'code'>;
+  /** `classHead`: features → q(y|x), a softmax over `classes`. */
+  readonly classHead: Net<'code', 'label'>;
+  /** `styleHead`: features → z, linear, `style` wide. */
+  readonly styleHead: Net<'code', 'code'>;
+  /** Both heads of one input (the trunk is applied once; the compiler shares it). */
+  readonly encode: (x: Sym<'data'>) => { readonly y: Sym<'label'>; readonly z: Sym<'code'> };
+}
+
+/**
+ * Build q(y, z | x): `hidden`-wide two-layer ReLU trunk, a `classes`-way softmax head and a
+ * `style`-wide linear head. Net names are `encoder`, `classHead`, `styleHead`.
+ */
+export const categoricalEncoder = (o: {
+  readonly hidden: number;
+  readonly classes: number;
+  readonly style: number;
+}): CategoricalEncoder => {
+  const trunk = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden], { output: relu }));
+  const classHead = net<'code', 'label'>('classHead', seq(dense(o.classes), softmax));
+  const styleHead = net<'code', 'code'>('styleHead', [dense(o.style)]);
+  return {
+    trunk,
+    classHead,
+    styleHead,
+    encode: (x) => {
+      const features = apply(trunk, x);
+      return { y: apply(classHead, features), z: apply(styleHead, features) };
+    },
+  };
+};
+
+/** The two adversaries and the losses each player minimizes. */
+export interface TwoAdversaries {
+  /** `classCritic`: tells Cat(y) one-hots from q(y|x) outputs. */
+  readonly classCritic: Critic<'label'>;
+  /** `styleCritic`: tells prior style draws from z. */
+  readonly styleCritic: Critic<'code'>;
+  readonly classGame: GameViews;
+  readonly styleGame: GameViews;
+  /** What both critics minimize together (one regularization phase updates both). */
+  readonly critics: Loss;
+  /** What the encoder minimizes as both games' generator. */
+  readonly generator: Loss;
+}
+
+/**
+ * The adversaries of §5–7: one on y against `classPrior` (a categorical), one on z against
+ * `stylePrior`, each a `hidden`-wide two-layer ReLU critic. Prior draws are at sites
+ * `classPrior` and `stylePrior`.
+ */
+export const twoAdversaries = (
+  encoded: { readonly y: Sym<'label'>; readonly z: Sym<'code'> },
+  o: {
+    readonly hidden: number;
+    readonly classPrior: Dist;
+    readonly stylePrior: Dist;
+    readonly form: GanForm;
+  },
+): TwoAdversaries => {
+  const classCritic = critic<'label'>('classCritic', mlp([o.hidden, o.hidden, 1]));
+  const styleCritic = critic<'code'>('styleCritic', mlp([o.hidden, o.hidden, 1]));
+  const classGame = ganGame(classCritic, {
+    real: sample<'label'>('classPrior', o.classPrior),
+    fake: encoded.y,
+    form: o.form,
+  });
+  const styleGame = ganGame(styleCritic, {
+    real: sample('stylePrior', o.stylePrior),
+    fake: encoded.z,
+    form: o.form,
+  });
+  return {
+    classCritic,
+    styleCritic,
+    classGame,
+    styleGame,
+    critics: sum(classGame.critic, styleGame.critic),
+    generator: sum(classGame.generator, styleGame.generator),
+  };
+};
