@@ -149,7 +149,7 @@ describe('phase update sets follow the papers', () => {
     const widths = (name: string) =>
       m.nets
         .find((n) => n.name === name)
-        ?.layers.flatMap((l) =>
+        ?.layers.flatMap((l): (number | string)[] =>
           l.kind === 'dense' ? [l.units] : l.kind === 'dropout' ? [`drop ${l.rate}`] : [],
         );
     expect(widths('encoder')).toEqual(['drop 0.2', 1024, 512, 216, 4]);
