@@ -12,7 +12,7 @@
  * `ast.ts` fails to type-check here until the codec handles it.
  *
  * @example
- * import { decodeModel, formatErrors } from 'saddle';
+ * import { decodeModel, formatErrors } from './codec.js';
  * const r = decodeModel(JSON.parse(text));
  * if (E.isLeft(r)) console.error(formatErrors(r.left)); // nets[0].layers[3].unit: unknown field 'unit' (did you mean 'units'?)
  *

@@ -70,10 +70,15 @@ export const views = (game: Game): GameViews => ({
 /**
  * The GAN game: `critic` tells `real` from each of `fake` (a value or a list). `form` picks the
  * generator's view; `nonSaturating` (default) is what the AAE and GAN papers train in practice.
+ * The players' space is the critic's (`NoInfer`): feeding a code critic images is a type error.
  */
 export const ganGame = <S extends Space>(
   critic: Critic<S>,
-  players: { readonly real: Sym<S>; readonly fake: Sym<S> | readonly Sym<S>[]; readonly form?: GanForm },
+  players: {
+    readonly real: Sym<NoInfer<S>>;
+    readonly fake: Sym<NoInfer<S>> | readonly Sym<NoInfer<S>>[];
+    readonly form?: GanForm;
+  },
 ): GameViews =>
   views({
     kind: 'gan',

@@ -38,8 +38,15 @@ export const label = (): Sym<'label'> => ({ kind: 'label' });
 /** Class indices to one-hot rows. */
 export const oneHot = (of: Sym<'label'>, classes: number): Sym<'label'> => ({ kind: 'oneHot', of, classes });
 
-/** Apply a net. Weights are shared between all applications of one net. */
-export const apply = <In extends Space, Out extends Space>(net: Net<In, Out>, x: Sym<In>): Sym<Out> => ({
+/**
+ * Apply a net. Weights are shared between all applications of one net. The input's space is taken
+ * from the net alone (`NoInfer`): applying a `Net<'data', 'code'>` to a `Sym<'code'>` is a type
+ * error instead of silently widening `In` to `'data' | 'code'`.
+ */
+export const apply = <In extends Space, Out extends Space>(
+  net: Net<In, Out>,
+  x: Sym<NoInfer<In>>,
+): Sym<Out> => ({
   kind: 'apply',
   net: net.name,
   input: x,
