@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ring } from '../../src/data/synthetic.js';
 import { createTrainer, type LossRecord, type Trainer } from '../../src/runtime/trainer.js';
-import { compileOrThrow, tinyAae, tinyAaeWithState } from './models.js';
+import { compileOrThrow, tinyAaeWithState } from './models.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');

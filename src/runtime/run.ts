@@ -1,0 +1,130 @@
+/**
+ * The run loop: step a trainer to the run's total length, logging, checkpointing and stopping
+ * cleanly — the policy around `Trainer`, kept apart so tests and the CLI share it.
+ *
+ * - Losses are read every `every` iterations (and at epoch ends and the end), appended as JSON lines
+ *   `{"iteration","epoch","losses":{phase: value},"time"}` to `outDir/metrics.jsonl`; the newest
+ *   record goes to `onLog` (progress display is the caller's).
+ * - A checkpoint (`outDir/checkpoint`) is written at each epoch end, every `checkpointEvery`
+ *   iterations if given, and when the loop ends — always right after the losses since the previous
+ *   one were read and found finite. A non-finite loss throws `NonFiniteLossError` before any
+ *   checkpoint could include it, so the last checkpoint stays the last good state.
+ * - SIGINT (Ctrl-C) or an aborted `signal` stops after the current iteration: losses are read, a
+ *   checkpoint is written, and the loop returns `{ stopped: true }` for the caller to exit.
+ * - `totalSteps` is the run's total length: a resumed trainer continues up to it.
+ *
+ * @module
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveCheckpoint } from './checkpoint.js';
+import type { LossRecord, Trainer } from './trainer.js';
+
+/** One line of `metrics.jsonl`: a loss record and the seconds since this loop started. */
+export interface MetricsRecord extends LossRecord {
+  readonly time: number;
+}
+
+export interface RunOptions {
+  readonly trainer: Trainer;
+  /** The run's total length in iterations (not the number still to run). */
+  readonly totalSteps: number;
+  /** Read (and log) losses every this many iterations. */
+  readonly every: number;
+  readonly outDir: string;
+  readonly onLog?: (record: MetricsRecord) => void | Promise<void>;
+  /** Called after the checkpoint at the end of each epoch, with the number of completed epochs. */
+  readonly onEpoch?: (epoch: number) => void | Promise<void>;
+  /** Also checkpoint every this many iterations. */
+  readonly checkpointEvery?: number;
+  readonly signal?: AbortSignal;
+  /** Listen for SIGINT (default true; tests turn it off). */
+  readonly handleSigint?: boolean;
+}
+
+export interface RunResult {
+  /** Iterations completed (the trainer's `iteration`). */
+  readonly iteration: number;
+  readonly epoch: number;
+  /** True when SIGINT or the signal ended the loop before `totalSteps`. */
+  readonly stopped: boolean;
+}
+
+/** A bad option: a user mistake, reported with the option's name. */
+export class RunOptionsError extends Error {
+  override readonly name = 'RunOptionsError';
+}
+
+/** Where `runTraining` writes checkpoints for `outDir`. */
+export const checkpointDir = (outDir: string): string => join(outDir, 'checkpoint');
+
+/** Where `runTraining` appends metrics for `outDir`. */
+export const metricsFile = (outDir: string): string => join(outDir, 'metrics.jsonl');
+
+const checkPositive = (name: string, value: number | undefined): void => {
+  if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
+    throw new RunOptionsError(`runTraining: ${name} must be a positive integer, got ${value}`);
+  }
+};
+
+/** Let pending signals and I/O callbacks run (SIGINT is delivered as a macrotask). */
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * Train until `totalSteps`, SIGINT or `signal`. Resolves with where it stopped; rejects with
+ * `NonFiniteLossError` when a loss becomes NaN/Inf (the checkpoint on disk is then the last good one).
+ */
+export const runTraining = async (options: RunOptions): Promise<RunResult> => {
+  const { trainer, totalSteps, every, outDir, onLog, onEpoch, checkpointEvery, signal } = options;
+  checkPositive('every', every);
+  checkPositive('checkpointEvery', checkpointEvery);
+  if (!Number.isInteger(totalSteps) || totalSteps < 0) {
+    throw new RunOptionsError(`runTraining: totalSteps must be a non-negative integer, got ${totalSteps}`);
+  }
+  mkdirSync(outDir, { recursive: true });
+  const metrics = metricsFile(outDir);
+  const checkpoints = checkpointDir(outDir);
+  const started = Date.now();
+
+  let interrupted = false;
+  const onSigint = (): void => {
+    interrupted = true;
+  };
+  const listen = options.handleSigint ?? true;
+  if (listen) process.once('SIGINT', onSigint);
+
+  const flush = async (): Promise<void> => {
+    const records = await trainer.readLosses();
+    if (records.length > 0) {
+      const time = (Date.now() - started) / 1000;
+      const lines = records.map((r) =>
+        JSON.stringify({ iteration: r.iteration, epoch: r.epoch, losses: r.losses, time }),
+      );
+      appendFileSync(metrics, `${lines.join('\n')}\n`);
+      const last = records[records.length - 1];
+      if (last !== undefined && onLog !== undefined) await onLog({ ...last, time });
+    }
+    await yieldToEventLoop();
+  };
+
+  try {
+    let epoch = trainer.epoch;
+    while (trainer.iteration < totalSteps && !interrupted && signal?.aborted !== true) {
+      trainer.step();
+      const it = trainer.iteration;
+      const epochEnded = trainer.epoch !== epoch;
+      const checkpointDue = epochEnded || (checkpointEvery !== undefined && it % checkpointEvery === 0);
+      if (it % every === 0 || checkpointDue || it === totalSteps) await flush();
+      if (checkpointDue) await saveCheckpoint(checkpoints, trainer);
+      if (epochEnded) {
+        epoch = trainer.epoch;
+        if (onEpoch !== undefined) await onEpoch(epoch);
+      }
+    }
+    await flush();
+    await saveCheckpoint(checkpoints, trainer);
+    return { iteration: trainer.iteration, epoch: trainer.epoch, stopped: trainer.iteration < totalSteps };
+  } finally {
+    if (listen) process.removeListener('SIGINT', onSigint);
+  }
+};
