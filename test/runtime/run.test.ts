@@ -1,0 +1,156 @@
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ring } from '../../src/data/synthetic.js';
+import { sgd } from '../../src/dsl/index.js';
+import { readManifest, restoreTrainer } from '../../src/runtime/checkpoint.js';
+import { checkpointDir, metricsFile, runTraining } from '../../src/runtime/run.js';
+import { createTrainer, NonFiniteLossError, type TrainerConfig } from '../../src/runtime/trainer.js';
+import { compileOrThrow, tinyAae, tinyAaeWithState } from './models.js';
+
+const root = mkdtempSync(join(tmpdir(), 'saddle-run-'));
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+interface Line {
+  iteration: number;
+  epoch: number;
+  losses: Record<string, number>;
+  time: number;
+}
+const readMetrics = (dir: string): Line[] =>
+  readFileSync(metricsFile(dir), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Line);
+
+describe('runTraining', () => {
+  // 96 examples, batch 16: 6 iterations per epoch.
+  const config: TrainerConfig = {
+    plan: compileOrThrow(tinyAaeWithState()),
+    data: ring(96, { seed: 4 }),
+    batchSize: 16,
+    seed: 21,
+  };
+
+  it('logs every iteration to metrics.jsonl, checkpoints each epoch, and calls the hooks', async () => {
+    const outDir = join(root, 'plain');
+    const logged: number[] = [];
+    const epochs: number[] = [];
+    const checkpointed: number[] = [];
+    const trainer = createTrainer(config);
+    const result = await runTraining({
+      trainer,
+      totalSteps: 15,
+      every: 4,
+      outDir,
+      handleSigint: false,
+      onLog: (r) => {
+        logged.push(r.iteration);
+      },
+      onEpoch: (e) => {
+        epochs.push(e);
+        checkpointed.push(readManifest(checkpointDir(outDir)).progress.iteration);
+      },
+    });
+    trainer.dispose();
+    expect(result).toEqual({ iteration: 15, epoch: 2, stopped: false });
+    const lines = readMetrics(outDir);
+    expect(lines.map((l) => l.iteration)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(Object.keys(lines[0]?.losses ?? {})).toEqual(['reconstruction', 'critic', 'generator']);
+    expect(lines.every((l) => typeof l.time === 'number' && l.epoch >= 0)).toBe(true);
+    expect(logged).toEqual([4, 6, 8, 12, 15]);
+    expect(epochs).toEqual([1, 2]);
+    expect(checkpointed).toEqual([6, 12]);
+    expect(readManifest(checkpointDir(outDir)).progress.iteration).toBe(15);
+  });
+
+  it('a stopped run resumed up to totalSteps logs the same losses as an uninterrupted one', async () => {
+    const straightDir = join(root, 'straight');
+    const straight = createTrainer(config);
+    await runTraining({
+      trainer: straight,
+      totalSteps: 20,
+      every: 5,
+      outDir: straightDir,
+      handleSigint: false,
+    });
+    straight.dispose();
+
+    const stoppedDir = join(root, 'stopped');
+    const controller = new AbortController();
+    const first = createTrainer(config);
+    const stopped = await runTraining({
+      trainer: first,
+      totalSteps: 20,
+      every: 1,
+      outDir: stoppedDir,
+      handleSigint: false,
+      signal: controller.signal,
+      onLog: (r) => {
+        if (r.iteration === 9) controller.abort();
+      },
+    });
+    first.dispose();
+    expect(stopped).toMatchObject({ iteration: 9, stopped: true });
+
+    const resumed = await restoreTrainer(checkpointDir(stoppedDir), config);
+    const finished = await runTraining({
+      trainer: resumed,
+      totalSteps: 20,
+      every: 5,
+      outDir: stoppedDir,
+      handleSigint: false,
+    });
+    resumed.dispose();
+    expect(finished).toMatchObject({ iteration: 20, stopped: false });
+
+    const strip = (ls: Line[]): unknown[] =>
+      ls.map(({ iteration, epoch, losses }) => ({ iteration, epoch, losses }));
+    expect(strip(readMetrics(stoppedDir))).toEqual(strip(readMetrics(straightDir)));
+  });
+
+  it('stops on a non-finite loss naming phase and iteration, and keeps the last good checkpoint', async () => {
+    const outDir = join(root, 'nan');
+    // Plain SGD with a huge step makes the reconstruction diverge after the first epoch (4 steps).
+    const diverging: TrainerConfig = {
+      plan: compileOrThrow(tinyAae({ reconstructionOptimizer: sgd(0.3) })),
+      data: ring(64, { seed: 3 }),
+      batchSize: 16,
+      seed: 1,
+    };
+    const trainer = createTrainer(diverging);
+    const error = await runTraining({ trainer, totalSteps: 100, every: 1, outDir, handleSigint: false }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    trainer.dispose();
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    const failure = error as NonFiniteLossError;
+    expect(failure.message).toMatch(
+      /^loss of phase 'reconstruction' became (NaN|Infinity|-Infinity) at iteration \d+$/,
+    );
+    expect(failure.message).toContain(`at iteration ${failure.iteration}`);
+
+    const manifest = readManifest(checkpointDir(outDir));
+    expect(manifest.progress.iteration).toBeGreaterThan(0);
+    expect(manifest.progress.iteration).toBeLessThan(failure.iteration);
+    const restored = await restoreTrainer(checkpointDir(outDir), diverging);
+    for (const [name, v] of restored.variables) {
+      expect(Array.from(v.dataSync()).every(Number.isFinite), name).toBe(true);
+    }
+    restored.dispose();
+  });
+
+  it('rejects bad options by name', async () => {
+    const trainer = createTrainer(config);
+    await expect(
+      runTraining({ trainer, totalSteps: 5, every: 0, outDir: join(root, 'bad'), handleSigint: false }),
+    ).rejects.toThrow(/every must be a positive integer, got 0/);
+    trainer.dispose();
+  });
+});
