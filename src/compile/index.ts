@@ -40,16 +40,7 @@ const dedupe = (errors: readonly CompileError[]): CompileError[] => {
 /** Compile a model already known to be structurally a `Model`. */
 const compileWellTyped = (model: Model): E.Either<readonly CompileError[], Plan> => {
   const errors: CompileError[] = declarationErrors(model);
-  const reportedAt = new WeakMap<object, string>();
-  const lowering = createLowering(model, (node, path, message) => {
-    // A node object shared by several losses (one game in two phases) is reported where first met.
-    if (node !== undefined) {
-      const first = reportedAt.get(node);
-      if (first !== undefined && first !== path) return;
-      reportedAt.set(node, path);
-    }
-    errors.push({ path, message });
-  });
+  const lowering = createLowering(model, (path, message) => errors.push({ path, message }));
 
   const sites = phaseSites(model.schedule);
   const phasePrograms = sites.map((site) => lowering.phase(site.phase.minimize, `${site.path}.minimize`));

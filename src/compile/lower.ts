@@ -65,8 +65,8 @@ export interface NetUse {
   readonly plan: PlanNet | undefined;
 }
 
-/** Where lowering reports a mistake; `node` lets a node shared by several losses be reported once. */
-export type Report = (node: object | undefined, path: string, message: string) => void;
+/** Where lowering reports a mistake. */
+export type Report = (path: string, message: string) => void;
 
 export interface Lowering {
   /** Lower a phase's `minimize` (at `path`, e.g. `schedule[0].minimize`). */
@@ -176,7 +176,24 @@ interface NetState {
  * then views) so that "first application" — the one every other application is held to — is the
  * one a user reads first.
  */
-export const createLowering = (model: Model, report: Report): Lowering => {
+export const createLowering = (model: Model, reportTo: Report): Lowering => {
+  // A node object shared by several losses (one game in two phases) gives the same errors wherever
+  // it is met: report them where it is first lowered, and stay quiet inside it afterwards.
+  const lowered = new WeakSet<object>();
+  let quiet = 0;
+  const report: Report = (path, message) => {
+    if (quiet === 0) reportTo(path, message);
+  };
+  const once = <T>(node: object, lower: () => T): T => {
+    const again = lowered.has(node);
+    if (again) quiet++;
+    try {
+      return lower();
+    } finally {
+      if (again) quiet--;
+      lowered.add(node);
+    }
+  };
   const nets = new Map<string, NetState>();
   model.nets.forEach((decl, i) => {
     if (!nets.has(decl.name))
@@ -184,38 +201,31 @@ export const createLowering = (model: Model, report: Report): Lowering => {
   });
   const netNames = model.nets.map((n) => `'${n.name}'`).join(', ');
 
-  const unknownNet = (node: object, path: string, name: string): undefined => {
-    report(node, path, `unknown net '${name}' (declared nets: ${netNames === '' ? 'none' : netNames})`);
+  const unknownNet = (path: string, name: string): undefined => {
+    report(path, `unknown net '${name}' (declared nets: ${netNames === '' ? 'none' : netNames})`);
     return undefined;
   };
 
   // ---- nets ----
 
-  const applyNet = (
-    b: Builder,
-    node: object,
-    name: string,
-    x: Val | undefined,
-    path: string,
-    namePath: string,
-  ) => {
+  const applyNet = (b: Builder, name: string, x: Val | undefined, path: string, namePath: string) => {
     const state = nets.get(name);
-    if (state === undefined) return unknownNet(node, namePath, name);
+    if (state === undefined) return unknownNet(namePath, name);
     state.applied = true;
     if (x === undefined) return undefined;
     if (state.input === undefined) {
       state.input = { shape: x.shape, path };
       const lowered = lowerNet(state.decl, state.path, x.shape);
       if (lowered.ok) state.plan = lowered.net;
-      else if (lowered.error !== undefined) report(state.decl, lowered.error.path, lowered.error.message);
+      // A net's own shape error is reported whatever context first applied it.
+      else if (lowered.error !== undefined) reportTo(lowered.error.path, lowered.error.message);
     } else if (!sameShape(state.input.shape, x.shape)) {
-      const first = describeShape(state.input.shape).replace(/^width /, '');
-      const here = describeShape(x.shape).replace(/^width /, '');
-      const unit = x.shape.length === 1 && state.input.shape.length === 1 ? 'width ' : '';
+      const flat = x.shape.length === 1 && state.input.shape.length === 1;
+      const first = flat ? `width ${state.input.shape[0]}` : describeShape(state.input.shape);
+      const here = flat ? `${x.shape[0]}` : describeShape(x.shape);
       report(
-        node,
         path,
-        `net '${name}' is applied to inputs of ${unit}${first} (${state.input.path}) and ${here} (${path})`,
+        `net '${name}' is applied to inputs of ${first} (${state.input.path}) and ${here} (${path})`,
       );
       return undefined;
     }
@@ -225,14 +235,7 @@ export const createLowering = (model: Model, report: Report): Lowering => {
 
   // ---- draws ----
 
-  const claimSite = (
-    b: Builder,
-    node: object,
-    site: string,
-    key: string,
-    what: string,
-    path: string,
-  ): boolean => {
+  const claimSite = (b: Builder, site: string, key: string, what: string, path: string): boolean => {
     const previous = b.sites.get(site);
     if (previous === undefined) {
       b.sites.set(site, { key, what, path });
@@ -240,7 +243,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
     }
     if (previous.key === key) return true;
     report(
-      node,
       path,
       `site '${site}' is drawn twice differently: ${previous.what} (${previous.path}) and ${what} (${path}); ` +
         `one site is one draw, so give the second a different site name`,
@@ -285,17 +287,17 @@ export const createLowering = (model: Model, report: Report): Lowering => {
   /** Draw `dist` at `site` (`path` is the distribution's path): joints per part, pushforwards via their net. */
   const draw = (b: Builder, site: string, dist: Dist, rows: Rows, path: string): Val | undefined => {
     const what = `a ${dist.kind} draw of ${describeRows(rows)}`;
-    if (!claimSite(b, dist, site, JSON.stringify([dist, rows]), what, path)) return undefined;
+    if (!claimSite(b, site, JSON.stringify([dist, rows]), what, path)) return undefined;
     return match(dist)
       .returnType<Val | undefined>()
       .with({ kind: 'joint' }, (j) => {
         const parts = j.parts.map((p, i) => draw(b, `${site}/${i}`, p, rows, `${path}.parts[${i}]`));
         const drawn = defined(parts);
-        return drawn === undefined ? undefined : concatVals(b, j, drawn, path);
+        return drawn === undefined ? undefined : concatVals(b, drawn, path);
       })
       .with({ kind: 'pushforward' }, (p) => {
         const base = draw(b, `${site}/base`, p.base, rows, `${path}.base`);
-        return applyNet(b, p, p.net, base, path, `${path}.net`);
+        return applyNet(b, p.net, base, path, `${path}.net`);
       })
       .otherwise((d) => {
         const { dist: planDist, width } = primitive(d);
@@ -305,21 +307,19 @@ export const createLowering = (model: Model, report: Report): Lowering => {
 
   // ---- expressions ----
 
-  const concatVals = (b: Builder, node: object, parts: readonly Val[], path: string): Val | undefined => {
+  const concatVals = (b: Builder, parts: readonly Val[], path: string): Val | undefined => {
     const first = parts[0];
     if (first === undefined) return undefined;
     let ok = true;
     parts.forEach((p, i) => {
       if (p.shape.length !== 1) {
         report(
-          node,
           `${path}.parts[${i}]`,
           `concat joins flat values, but this part has ${describeShape(p.shape)}`,
         );
         ok = false;
       } else if (!sameRows(p.rows, first.rows)) {
         report(
-          node,
           path,
           `concat of values with different row counts: ${describeRows(first.rows)} (parts[0]) and ` +
             `${describeRows(p.rows)} (parts[${i}])`,
@@ -340,7 +340,9 @@ export const createLowering = (model: Model, report: Report): Lowering => {
   const defined = (vals: readonly (Val | undefined)[]): readonly Val[] | undefined =>
     vals.every((v) => v !== undefined) ? (vals as readonly Val[]) : undefined;
 
-  const expr = (b: Builder, e: Expr, path: string): Val | undefined =>
+  const expr = (b: Builder, e: Expr, path: string): Val | undefined => once(e, () => exprOnce(b, e, path));
+
+  const exprOnce = (b: Builder, e: Expr, path: string): Val | undefined =>
     match(e)
       .returnType<Val | undefined>()
       .with({ kind: 'input' }, () => emit(b, { kind: 'input' }, model.data.x, 'batch'))
@@ -351,28 +353,24 @@ export const createLowering = (model: Model, report: Report): Lowering => {
       .with({ kind: 'oneHot' }, (o) => {
         const of = expr(b, o.of, `${path}.of`);
         if (!isPositiveInt(o.classes)) {
-          report(o, `${path}.classes`, `oneHot classes must be a positive integer, got ${o.classes}`);
+          report(`${path}.classes`, `oneHot classes must be a positive integer, got ${o.classes}`);
           return undefined;
         }
         if (of === undefined) return undefined;
         if (of.shape.length !== 0) {
-          report(
-            o,
-            `${path}.of`,
-            `oneHot needs class indices (label()), but gets ${describeShape(of.shape)}`,
-          );
+          report(`${path}.of`, `oneHot needs class indices (label()), but gets ${describeShape(of.shape)}`);
           return undefined;
         }
         return emit(b, { kind: 'oneHot', of: of.id, classes: o.classes }, [o.classes], of.rows);
       })
       .with({ kind: 'apply' }, (a) =>
-        applyNet(b, a, a.net, expr(b, a.input, `${path}.input`), path, `${path}.net`),
+        applyNet(b, a.net, expr(b, a.input, `${path}.input`), path, `${path}.net`),
       )
       .with({ kind: 'sample' }, (s) => {
         const issues = distIssues(s.dist, `${path}.dist`);
-        issues.forEach((i) => report(s.dist, i.path, i.message));
+        issues.forEach((i) => report(i.path, i.message));
         if (s.batch !== undefined && !isPositiveInt(s.batch)) {
-          report(s, `${path}.batch`, `a sample's batch must be a positive integer, got ${s.batch}`);
+          report(`${path}.batch`, `a sample's batch must be a positive integer, got ${s.batch}`);
           return undefined;
         }
         if (issues.length > 0) return undefined;
@@ -380,25 +378,24 @@ export const createLowering = (model: Model, report: Report): Lowering => {
       })
       .with({ kind: 'concat' }, (c) => {
         if (c.parts.length === 0) {
-          report(c, `${path}.parts`, 'concat needs at least one part');
+          report(`${path}.parts`, 'concat needs at least one part');
           return undefined;
         }
         const parts = defined(c.parts.map((p, i) => expr(b, p, `${path}.parts[${i}]`)));
-        return parts === undefined ? undefined : concatVals(b, c, parts, path);
+        return parts === undefined ? undefined : concatVals(b, parts, path);
       })
       .with({ kind: 'slice' }, (s) => {
         const of = expr(b, s.of, `${path}.of`);
         if (of === undefined) return undefined;
         const width = of.shape[0];
         if (of.shape.length !== 1 || width === undefined) {
-          report(s, `${path}.of`, `slice takes columns of a flat value, but gets ${describeShape(of.shape)}`);
+          report(`${path}.of`, `slice takes columns of a flat value, but gets ${describeShape(of.shape)}`);
           return undefined;
         }
         const inRange =
           Number.isInteger(s.start) && s.start >= 0 && isPositiveInt(s.width) && s.start + s.width <= width;
         if (!inRange) {
           report(
-            s,
             path,
             `slice [${s.start}, ${s.start + s.width}) is out of range for a value of width ${width} ` +
               `(start must be a whole number ≥ 0, width ≥ 1, start + width ≤ ${width})`,
@@ -409,7 +406,7 @@ export const createLowering = (model: Model, report: Report): Lowering => {
       })
       .with({ kind: 'add' }, (a) => {
         if (a.terms.length === 0) {
-          report(a, `${path}.terms`, 'add needs at least one term');
+          report(`${path}.terms`, 'add needs at least one term');
           return undefined;
         }
         const terms = defined(a.terms.map((t, i) => expr(b, t, `${path}.terms[${i}]`)));
@@ -419,7 +416,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
         const shapeClash = terms.findIndex((t) => !sameShape(t.shape, first.shape));
         if (shapeClash >= 0) {
           report(
-            a,
             path,
             `add of different widths: ${describeShape(first.shape)} (terms[0]) and ` +
               `${describeShape(terms[shapeClash]?.shape ?? [])} (terms[${shapeClash}])`,
@@ -429,7 +425,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
         const rowClash = terms.findIndex((t) => !sameRows(t.rows, first.rows));
         if (rowClash >= 0) {
           report(
-            a,
             path,
             `add of values with different row counts: ${describeRows(first.rows)} (terms[0]) and ` +
               `${describeRows(terms[rowClash]?.rows ?? 'batch')} (terms[${rowClash}])`,
@@ -444,7 +439,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
         const width = params.shape[0];
         if (params.shape.length !== 1 || width === undefined || width % 2 !== 0) {
           report(
-            g,
             `${path}.params`,
             `a gaussianCode's params are [mean | log-variance] and need an even width, but get ` +
               describeShape(params.shape),
@@ -452,8 +446,7 @@ export const createLowering = (model: Model, report: Report): Lowering => {
           return undefined;
         }
         const what = `gaussianCode noise of width ${width / 2} and ${describeRows(params.rows)}`;
-        if (!claimSite(b, g, g.site, `gaussianCode ${width / 2} ${params.rows}`, what, path))
-          return undefined;
+        if (!claimSite(b, g.site, `gaussianCode ${width / 2} ${params.rows}`, what, path)) return undefined;
         return emit(b, { kind: 'gaussianCode', site: g.site, params: params.id }, [width / 2], params.rows);
       })
       .with({ kind: 'stopGradient' }, (s) => {
@@ -476,18 +469,13 @@ export const createLowering = (model: Model, report: Report): Lowering => {
   ): boolean => {
     if (!sameShape(a.shape, bv.shape)) {
       report(
-        node,
         path,
         `${what} ${aName} has ${describeShape(a.shape)} but ${bName} has ${describeShape(bv.shape)}`,
       );
       return false;
     }
     if (!sameRows(a.rows, bv.rows)) {
-      report(
-        node,
-        path,
-        `${what} ${aName} has ${describeRows(a.rows)} but ${bName} has ${describeRows(bv.rows)}`,
-      );
+      report(path, `${what} ${aName} has ${describeRows(a.rows)} but ${bName} has ${describeRows(bv.rows)}`);
       return false;
     }
     return true;
@@ -495,19 +483,17 @@ export const createLowering = (model: Model, report: Report): Lowering => {
 
   const gameLoss = (b: Builder, game: Game, view: GameView, path: string, sign: number) => {
     const decl = nets.get(game.critic)?.decl;
-    if (decl === undefined) unknownNet(game, `${path}.game.critic`, game.critic);
+    if (decl === undefined) unknownNet(`${path}.game.critic`, game.critic);
     else if (decl.role !== 'critic')
       report(
-        game,
         `${path}.game.critic`,
         `'${game.critic}' is not a critic, and games only accept critics (declare it with critic(...))`,
       );
-    if (game.fake.length === 0) report(game, `${path}.game.fake`, 'a game needs at least one fake value');
+    if (game.fake.length === 0) report(`${path}.game.fake`, 'a game needs at least one fake value');
     const real = expr(b, game.real, `${path}.game.real`);
     const fakes = game.fake.map((f, i) => expr(b, f, `${path}.game.fake[${i}]`));
     if (decl?.role !== 'critic' || game.fake.length === 0) return undefined;
-    const score = (x: Val | undefined, at: string) =>
-      applyNet(b, game, game.critic, x, at, `${path}.game.critic`);
+    const score = (x: Val | undefined, at: string) => applyNet(b, game.critic, x, at, `${path}.game.critic`);
     const realLogit = score(real, `${path}.game.real`);
     const fakeLogits = defined(fakes.map((f, i) => score(f, `${path}.game.fake[${i}]`)));
     if (realLogit === undefined || fakeLogits === undefined) return undefined;
@@ -534,7 +520,7 @@ export const createLowering = (model: Model, report: Report): Lowering => {
     sign: number,
   ): { readonly value: Val; readonly parts: readonly Val[] } | undefined => {
     if (s.terms.length === 0) {
-      report(s, `${path}.terms`, 'sum needs at least one term');
+      report(`${path}.terms`, 'sum needs at least one term');
       return undefined;
     }
     const parts = defined(s.terms.map((t, i) => loss(b, t, `${path}.terms[${i}]`, sign)));
@@ -543,6 +529,9 @@ export const createLowering = (model: Model, report: Report): Lowering => {
   };
 
   const loss = (b: Builder, l: Loss, path: string, sign: number): Val | undefined =>
+    once(l, () => lossOnce(b, l, path, sign));
+
+  const lossOnce = (b: Builder, l: Loss, path: string, sign: number): Val | undefined =>
     match(l)
       .returnType<Val | undefined>()
       .with({ kind: 'reconstruction' }, (r) => {
@@ -558,10 +547,9 @@ export const createLowering = (model: Model, report: Report): Lowering => {
         const bv = expr(b, m.b, `${path}.b`);
         const badSigma = m.kernel.sigmas.findIndex((s) => !(Number.isFinite(s) && s > 0));
         if (m.kernel.sigmas.length === 0)
-          report(m, `${path}.kernel.sigmas`, 'an RBF kernel needs at least one sigma');
+          report(`${path}.kernel.sigmas`, 'an RBF kernel needs at least one sigma');
         else if (badSigma >= 0)
           report(
-            m,
             `${path}.kernel.sigmas[${badSigma}]`,
             `RBF sigmas must be > 0, got ${m.kernel.sigmas[badSigma]}`,
           );
@@ -569,7 +557,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
           return undefined;
         if (a.shape.length !== 1 || !sameShape(a.shape, bv.shape)) {
           report(
-            m,
             path,
             `mmd of different widths: a has ${describeShape(a.shape)}, b has ${describeShape(bv.shape)}`,
           );
@@ -587,7 +574,6 @@ export const createLowering = (model: Model, report: Report): Lowering => {
       .with({ kind: 'klGaussian' }, (k) => {
         if (k.code.kind !== 'gaussianCode') {
           report(
-            k,
             `${path}.code`,
             `klGaussian is the KL of a gaussianCode(...) value's mean and log-variance, but gets a '${k.code.kind}'`,
           );
@@ -600,7 +586,7 @@ export const createLowering = (model: Model, report: Report): Lowering => {
       })
       .with({ kind: 'scale' }, (s) => {
         if (!Number.isFinite(s.by)) {
-          report(s, `${path}.by`, `scale factor must be a finite number, got ${s.by}`);
+          report(`${path}.by`, `scale factor must be a finite number, got ${s.by}`);
           return undefined;
         }
         const term = loss(b, s.term, `${path}.term`, s.by < 0 ? -sign : sign);
