@@ -89,7 +89,9 @@ export const niceTicks = (min: number, max: number, target = 5): number[] => {
   const first = Math.ceil(min / step - 1e-9);
   const last = Math.floor(max / step + 1e-9);
   const ticks: number[] = [];
-  for (let k = first; k <= last; k++) ticks.push(tidy(k * step));
+  // Round to a few digits below the step: removes float noise (0.30000000000000004) at any magnitude.
+  const decimals = Math.min(20, Math.max(0, 2 - Math.floor(Math.log10(step))));
+  for (let k = first; k <= last; k++) ticks.push(tidy(Number.parseFloat((k * step).toFixed(decimals))));
   return ticks;
 };
 
