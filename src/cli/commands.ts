@@ -1,0 +1,70 @@
+/**
+ * The `saddle` subcommands: each takes its arguments and returns an exit code, or throws a
+ * `UsageError`.
+ *
+ * @module
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { compile, explain } from '../compile/index.js';
+import { encodeModel } from '../dsl/codec.js';
+import { entries } from '../zoo/index.js';
+import { parse, positionals, strings } from './args.js';
+import { compileFailure } from './errors.js';
+import { resolveModel } from './resolve.js';
+import { sampleCommand } from './sample.js';
+import { trainCommand } from './train.js';
+
+export type Command = (args: readonly string[]) => Promise<number>;
+
+export const helpText = `saddle — typed adversarial-autoencoder models on TensorFlow.js
+
+usage:
+  saddle zoo                                      list the zoo entries
+  saddle spec <zoo-id> [--set key=value ...]      print the model's JSON spec
+  saddle explain <zoo-id | spec.json> [--set key=value ...]
+                                                  print the compiled plan, or every error (exit 2)
+  saddle train <zoo-id | spec.json> [--set key=value ...] [--epochs N | --steps N]
+               [--batch-size N] [--backend auto|node-gpu|node|native|wasm|cpu] [--seed N]
+               [--out DIR] [--resume] [--every N] [--data mnist|ring|swissroll|tiny]
+                                                  train; writes metrics.jsonl, checkpoints,
+                                                  samples-<epoch>.png, latent-<epoch>.png to DIR
+  saddle sample <run-dir> [--n N] [--out file.png] draw a grid of samples from a trained run
+`;
+
+const zooCommand: Command = async (args) => {
+  parse('zoo', args, {});
+  const idWidth = Math.max(...entries.map((e) => e.id.length));
+  const paperWidth = Math.max(...entries.map((e) => e.paper.length));
+  for (const e of entries) {
+    process.stdout.write(`${e.id.padEnd(idWidth)}  ${e.paper.padEnd(paperWidth)}  ${e.summary}\n`);
+  }
+  return 0;
+};
+
+const setOption = { set: { type: 'string', multiple: true } } as const;
+
+const specCommand: Command = async (args) => {
+  const parsed = parse('spec', args, setOption);
+  const [id = ''] = positionals('spec', parsed, ['zoo-id']);
+  const { model } = resolveModel('spec', id, strings(parsed.values['set']));
+  process.stdout.write(`${JSON.stringify(encodeModel(model), null, 2)}\n`);
+  return 0;
+};
+
+const explainCommand: Command = async (args) => {
+  const parsed = parse('explain', args, setOption);
+  const [arg = ''] = positionals('explain', parsed, ['zoo-id | spec.json']);
+  const { model } = resolveModel('explain', arg, strings(parsed.values['set']));
+  const plan = compile(model);
+  if (E.isLeft(plan)) throw compileFailure(`model '${model.name}'`, plan.left);
+  process.stdout.write(`${explain(plan.right)}\n`);
+  return 0;
+};
+
+export const commands: Readonly<Record<string, Command>> = {
+  zoo: zooCommand,
+  spec: specCommand,
+  explain: explainCommand,
+  train: trainCommand,
+  sample: sampleCommand,
+};

@@ -1,0 +1,130 @@
+/**
+ * The pictures a run leaves behind: a 10×10 grid decoded from prior draws (`samples-<label>.png`),
+ * test codes coloured by class over prior draws for 2-D codes (`latent-<label>.png`), and the loss
+ * curves (`loss.png`).
+ *
+ * The sample grid uses a fixed draw seed, so grids of successive epochs show the same `z` and can
+ * be compared side by side.
+ *
+ * @module
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Plan } from '../compile/plan.js';
+import { latentScatter, lossCurves, sampleGrid } from '../report/index.js';
+import type { LossRecord } from '../report/index.js';
+import { metricsFile } from '../runtime/run.js';
+import type { Trainer } from '../runtime/trainer.js';
+import type { RunData } from './run.js';
+
+/** Seed of the sample grid's draws: the same codes at every epoch. */
+const GRID_SEED = 20151118;
+/** Test codes drawn in the latent picture, and prior draws behind them. */
+const LATENT_CODES = 5000;
+const LATENT_PRIOR = 3000;
+
+const width = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+/** Height and width of one example drawn as an image, or undefined when it is not an image. */
+export const imageSize = (shape: readonly number[]): { height: number; width: number } | undefined => {
+  if (shape.length >= 2) return { height: shape[0] ?? 0, width: shape[1] ?? 0 };
+  const side = Math.round(Math.sqrt(width(shape)));
+  return side >= 4 && side * side === width(shape) ? { height: side, width: side } : undefined;
+};
+
+const readView = async (
+  trainer: Trainer,
+  ...args: Parameters<Trainer['evalView']>
+): Promise<Float32Array> => {
+  const t = trainer.evalView(...args);
+  try {
+    return (await t.data()) as Float32Array;
+  } finally {
+    t.dispose();
+  }
+};
+
+/** Draw `rows` samples from the run's `sample` view (fixed seed unless `seed` is given). */
+export const drawSamples = (trainer: Trainer, rows: number, seed = GRID_SEED): Promise<Float32Array> =>
+  readView(trainer, 'sample', undefined, rows, { seed });
+
+/** A picture of `n` samples: a grid of images, or a scatter over the data for 2-D data. */
+export const samplesPicture = (
+  samples: Float32Array,
+  n: number,
+  plan: Plan,
+  data: RunData,
+): Buffer | undefined => {
+  const size = imageSize(plan.data.x);
+  if (size !== undefined) {
+    const cols = Math.min(10, n);
+    return sampleGrid(samples, { rows: Math.ceil(n / cols), cols, height: size.height, width: size.width });
+  }
+  if (width(plan.data.x) === 2) {
+    return latentScatter({
+      codes: samples,
+      labels: new Int32Array(n),
+      prior: data.test.x,
+      title: 'samples (data in grey)',
+      xTitle: 'x1',
+      yTitle: 'x2',
+    });
+  }
+  return undefined;
+};
+
+const readMetrics = (outDir: string): LossRecord[] => {
+  const path = metricsFile(outDir);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as LossRecord);
+};
+
+/** Write the run's pictures labelled `label` (an epoch number or `final`); returns the file names. */
+export const writePictures = async (
+  trainer: Trainer,
+  plan: Plan,
+  data: RunData,
+  outDir: string,
+  label: string,
+): Promise<string[]> => {
+  const written: string[] = [];
+  if (plan.views.sample !== undefined) {
+    const png = samplesPicture(await drawSamples(trainer, 100), 100, plan, data);
+    if (png !== undefined) {
+      writeFileSync(join(outDir, `samples-${label}.png`), png);
+      written.push(`samples-${label}.png`);
+    }
+  }
+  const encode = plan.views.encode;
+  const encodeShape = encode?.instrs[encode.output]?.shape;
+  if (encodeShape !== undefined && width(encodeShape) === 2) {
+    const n = Math.min(LATENT_CODES, data.test.size);
+    const xWidth = width(data.test.shape);
+    const codes = await readView(trainer, 'encode', {
+      x: data.test.x.subarray(0, n * xWidth),
+      labels: data.test.labels.subarray(0, n),
+      rows: n,
+    });
+    const prior =
+      plan.views.prior !== undefined
+        ? await readView(trainer, 'prior', undefined, LATENT_PRIOR, { seed: GRID_SEED })
+        : undefined;
+    const png = latentScatter({
+      codes,
+      labels: data.test.labels.subarray(0, n),
+      ...(prior !== undefined ? { prior } : {}),
+      title: `${plan.model}: test codes (${label === 'final' ? 'end of run' : `epoch ${label}`}), prior in grey`,
+    });
+    writeFileSync(join(outDir, `latent-${label}.png`), png);
+    written.push(`latent-${label}.png`);
+  }
+  const records = readMetrics(outDir);
+  if (records.length > 1) {
+    writeFileSync(join(outDir, 'loss.png'), lossCurves(records, { title: `${plan.model}: phase losses` }));
+    written.push('loss.png');
+  }
+  return written;
+};
