@@ -12,15 +12,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { Optimizer } from '../dsl/ast.js';
+import { nativeOptimizer } from './backend/native-optimizer.js';
 
 /** A named tensor, as tfjs optimizers report their state (not re-exported by `@tensorflow/tfjs`). */
 export type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
 
 /**
  * The tfjs optimizer a spec describes: Adam(lr, β₁, β₂, ε); SGD, or momentum SGD when momentum
- * is non-zero; RMSProp(lr, decay, momentum, ε).
+ * is non-zero; RMSProp(lr, decay, momentum, ε). When the native kernel pack is active on the wasm
+ * backend, its one-pass subclass of the same tfjs optimizer is used instead (same arithmetic, same
+ * state layout, so checkpoints are interchangeable).
  */
 export const createOptimizer = (spec: Optimizer): tf.Optimizer =>
+  nativeOptimizer(spec) ?? tfjsOptimizer(spec);
+
+/** The stock `tf.train.*` optimizer for a spec. */
+export const tfjsOptimizer = (spec: Optimizer): tf.Optimizer =>
   match(spec)
     .returnType<tf.Optimizer>()
     .with({ kind: 'adam' }, (s) => tf.train.adam(s.learningRate, s.beta1, s.beta2, s.epsilon))
