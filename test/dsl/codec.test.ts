@@ -1,4 +1,5 @@
 import { fc, test } from '@fast-check/vitest';
+import { readFileSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
 import type { Codec } from '../../src/dsl/codec.js';
@@ -478,5 +479,49 @@ describe('arbitraries', () => {
       .sample(arbDist, { numRuns: 300, seed: 7 })
       .some((d) => d.kind === 'joint' && d.parts.some((p) => p.kind === 'joint' || p.kind === 'pushforward'));
     expect(nested).toBe(true);
+  });
+});
+
+// -------------------------------------------------------------------------------------------------
+// the language reference shows what the codec does
+// -------------------------------------------------------------------------------------------------
+
+describe('docs/language.md', () => {
+  const doc = readFileSync(new URL('../../docs/language.md', import.meta.url), 'utf8');
+  /** The fenced code blocks of the page tagged `lang` (`''` for untagged), in order. */
+  const blocks = (lang: string): string[] => {
+    const found: string[] = [];
+    let open: { lang: string; lines: string[] } | undefined;
+    for (const line of doc.split('\n')) {
+      if (!line.startsWith('```')) open?.lines.push(line);
+      else if (open === undefined) open = { lang: line.slice(3).trim(), lines: [] };
+      else {
+        if (open.lang === lang) found.push(open.lines.join('\n'));
+        open = undefined;
+      }
+    }
+    return found;
+  };
+
+  it('shows the complete spec of the zoo AAE', () => {
+    const spec = blocks('json').find((b) => b.includes('"name": "aae"'));
+    expect(spec).toBeDefined();
+    expect(parseModelJson(spec ?? '')).toEqual(E.right(buildAae(aaeDefaults)));
+  });
+
+  it('shows the errors the codec really reports', () => {
+    const json = aaeJson();
+    json['nets'][0].layers[2].unit = 1000;
+    delete json['nets'][0].layers[2].units;
+    json['nets'][1].layers[0].kind = 'dens';
+    json['schedule'][1].optimizer.learningRate = 'fast';
+    json['schedule'][1].minimize.game.real.dist.dim = 0;
+    json['schedule'][2].minimize.term.game.form = 'nonsaturating';
+    delete json['schedule'][2].repeat;
+    json['streams'][0].labels = { count: 100, balanced: true };
+    const shown = blocks('').map((b) => b.trim());
+    expect(shown).toContain(formatErrors(errorsOf(json)));
+    const syntax = parseModelJson('{\n  "name": "aae",\n}');
+    expect(shown).toContain(E.isLeft(syntax) && formatErrors(syntax.left));
   });
 });
