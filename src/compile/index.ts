@@ -17,6 +17,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../dsl/ast.js';
+import { decodeModel } from '../dsl/codec.js';
 import { declarationErrors, phaseSites } from './checks.js';
 import { structuralErrors } from './guard.js';
 import { createLowering, type LoweredProgram } from './lower.js';
@@ -134,3 +135,11 @@ export const compile = (model: Model): E.Either<readonly CompileError[], Plan> =
     return E.left(internal(cause instanceof Error ? cause.message : String(cause)));
   }
 };
+
+/**
+ * Decode a JSON spec (already parsed) with the model codec, then compile it: the one call a spec
+ * file needs. Decoding errors (unknown fields, wrong types) come first and stop there, since the
+ * checks need a well-typed model; both kinds carry paths into the spec.
+ */
+export const compileJson = (json: unknown): E.Either<readonly CompileError[], Plan> =>
+  E.flatMap(decodeModel(json), compile);

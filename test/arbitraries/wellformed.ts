@@ -1,0 +1,302 @@
+/**
+ * fast-check arbitraries of *well-formed* models: random models the compiler must accept.
+ *
+ * Where `ast.ts` generates anything the codec accepts, this generates only models that make sense:
+ * MLP nets of consistent widths (random hidden layers, activations, dropout, batch norm), an
+ * autoencoder trained on reconstruction (optionally plus a scaled MMD to a prior), zero to two GAN
+ * games on the code with random priors (Gaussian, uniform, categorical, joint, mixture, swiss roll,
+ * a learned pushforward prior), critic and generator phases that minimize the right views (some
+ * written through double negation or a negated opposite view), random optimizers and repeat
+ * counts, sometimes a simultaneous group, a frozen net used by a view. Each part is drawn with its
+ * own arbitrary, so shrinking finds the smallest model that breaks a property.
+ *
+ * @module
+ */
+import fc from 'fast-check';
+import type { Dist, Layer, Loss, Model, NetDecl, Optimizer, Phase, Step } from '../../src/dsl/ast.js';
+import {
+  adam,
+  apply,
+  batchNorm,
+  categorical,
+  critic,
+  dense,
+  dropout,
+  elu,
+  gaussian,
+  gaussianMixture,
+  ganGame,
+  input,
+  joint,
+  leakyRelu,
+  mmd,
+  model,
+  net,
+  phase,
+  pushforward,
+  reconstruction,
+  relu,
+  rmsprop,
+  sample,
+  scale,
+  seq,
+  sgd,
+  sigmoid,
+  simultaneous,
+  stopGradient,
+  sum,
+  swissRoll,
+  tanh,
+  uniform,
+} from '../../src/dsl/index.js';
+import type { Sym } from '../../src/dsl/symbol.js';
+
+// -------------------------------------------------------------------------------------------------
+// parts
+// -------------------------------------------------------------------------------------------------
+
+const arbActivation: fc.Arbitrary<Layer> = fc.constantFrom(relu, tanh, elu, sigmoid, leakyRelu(0.2));
+
+const arbHiddenLayer: fc.Arbitrary<readonly Layer[]> = fc
+  .record({
+    units: fc.integer({ min: 1, max: 8 }),
+    bias: fc.boolean(),
+    batchNorm: fc.boolean(),
+    activation: arbActivation,
+    dropout: fc.option(fc.double({ min: 0, max: 0.9, noNaN: true }), { nil: undefined }),
+  })
+  .map((h) => [
+    dense(h.units, { bias: h.bias }),
+    ...(h.batchNorm ? [batchNorm()] : []),
+    h.activation,
+    ...(h.dropout === undefined ? [] : [dropout(h.dropout)]),
+  ]);
+
+/** An MLP body ending in `out` units (and maybe an output activation). */
+const arbMlp = (out: number, outputActivation: fc.Arbitrary<readonly Layer[]> = fc.constant([])) =>
+  fc
+    .tuple(fc.array(arbHiddenLayer, { maxLength: 2 }), outputActivation)
+    .map(([hidden, last]) => seq(...hidden.flat(), dense(out), ...last));
+
+const arbLearningRate = fc.double({ min: 1e-5, max: 0.1, noNaN: true });
+const arbUnit = fc.double({ min: 0, max: 0.99, noNaN: true });
+
+/** Any optimizer with every constant in range. */
+export const arbOptimizer: fc.Arbitrary<Optimizer> = fc.oneof(
+  fc
+    .record({ lr: arbLearningRate, beta1: arbUnit, beta2: arbUnit })
+    .map((o) => adam(o.lr, { beta1: o.beta1, beta2: o.beta2 })),
+  fc.record({ lr: arbLearningRate, momentum: arbUnit }).map((o) => sgd(o.lr, { momentum: o.momentum })),
+  fc
+    .record({ lr: arbLearningRate, decay: arbUnit, momentum: arbUnit })
+    .map((o) => rmsprop(o.lr, { decay: o.decay, momentum: o.momentum })),
+);
+
+/** A prior of exactly `k` dimensions, from every sampleable family that has one. */
+const arbPrior = (k: number): fc.Arbitrary<Dist> =>
+  fc.oneof(
+    fc.double({ min: 0.1, max: 2, noNaN: true }).map((std) => gaussian(k, { std })),
+    fc.constant(uniform(k, -1, 1)),
+    fc.constant(categorical(k)),
+    ...(k >= 2
+      ? [fc.integer({ min: 1, max: k - 1 }).map((j) => joint(categorical(j), gaussian(k - j)))]
+      : []),
+    ...(k === 2 ? [fc.constant(swissRoll())] : []),
+    fc.array(fc.double({ min: 0.1, max: 1, noNaN: true }), { minLength: 1, maxLength: 3 }).map((raw) => {
+      const total = raw.reduce((a, w) => a + w, 0);
+      return gaussianMixture(
+        raw.map((w, c) => ({
+          weight: w / total,
+          mean: Array.from({ length: k }, (_, j) => (j === c % k ? 1 : 0)),
+          scale: Array.from({ length: k }, (_, r) =>
+            Array.from({ length: k }, (_, col) => (r === col ? 0.5 : 0)),
+          ),
+        })),
+      );
+    }),
+  );
+
+/** How a loss is written without changing its sign: as is, weighted, or doubly negated. */
+type Wrap = { readonly kind: 'plain' } | { readonly kind: 'weight' | 'doubleNegation'; readonly by: number };
+
+const arbWrap: fc.Arbitrary<Wrap> = fc.oneof(
+  fc.constant({ kind: 'plain' as const }),
+  fc.record({
+    kind: fc.constantFrom('weight' as const, 'doubleNegation' as const),
+    by: fc.double({ min: 0.1, max: 3, noNaN: true }),
+  }),
+);
+
+const wrap = (w: Wrap, loss: Loss): Loss =>
+  w.kind === 'plain' ? loss : w.kind === 'weight' ? scale(w.by, loss) : scale(-w.by, scale(-1, loss));
+
+// -------------------------------------------------------------------------------------------------
+// the model
+// -------------------------------------------------------------------------------------------------
+
+interface GameSpec {
+  readonly prior: Dist;
+  readonly form: 'minimax' | 'nonSaturating' | 'leastSquares';
+  readonly critic: readonly Layer[];
+  readonly learned: boolean;
+  readonly twoFakes: boolean;
+  readonly criticRepeat: number;
+  readonly criticOptimizer: Optimizer;
+  readonly criticWrap: Wrap;
+  readonly generatorWrap: Wrap;
+}
+
+interface Blueprint {
+  readonly data: number;
+  readonly classes: number;
+  readonly latent: number;
+  readonly encoder: readonly Layer[];
+  readonly decoder: readonly Layer[];
+  readonly metric: 'bce' | 'mse';
+  readonly mmd: { readonly prior: Dist; readonly weight: number; readonly sigmas: readonly number[] } | null;
+  readonly games: readonly GameSpec[];
+  readonly codegen: readonly Layer[];
+  readonly baseDim: number;
+  readonly frozen: readonly Layer[] | null;
+  readonly simultaneous: boolean;
+  readonly optimizers: readonly Optimizer[];
+  readonly generatorFlip: boolean;
+}
+
+const arbBlueprint: fc.Arbitrary<Blueprint> = fc
+  .record({
+    data: fc.integer({ min: 2, max: 10 }),
+    classes: fc.integer({ min: 2, max: 4 }),
+    latent: fc.integer({ min: 1, max: 4 }),
+  })
+  .chain(({ data, classes, latent }) =>
+    fc.record({
+      data: fc.constant(data),
+      classes: fc.constant(classes),
+      latent: fc.constant(latent),
+      encoder: arbMlp(latent),
+      decoder: arbMlp(data, fc.constantFrom([], [sigmoid])),
+      metric: fc.constantFrom('bce' as const, 'mse' as const),
+      mmd: fc.option(
+        fc.record({
+          prior: arbPrior(latent),
+          weight: fc.double({ min: 0.1, max: 5, noNaN: true }),
+          sigmas: fc.array(fc.double({ min: 0.1, max: 4, noNaN: true }), { minLength: 1, maxLength: 3 }),
+        }),
+        { nil: null },
+      ),
+      games: fc.array(
+        fc.record({
+          prior: arbPrior(latent),
+          form: fc.constantFrom('minimax' as const, 'nonSaturating' as const, 'leastSquares' as const),
+          critic: arbMlp(1),
+          learned: fc.boolean(),
+          twoFakes: fc.boolean(),
+          criticRepeat: fc.integer({ min: 1, max: 3 }),
+          criticOptimizer: arbOptimizer,
+          criticWrap: arbWrap,
+          generatorWrap: arbWrap,
+        }),
+        { maxLength: 2 },
+      ),
+      codegen: arbMlp(latent),
+      baseDim: fc.integer({ min: 1, max: 3 }),
+      frozen: fc.option(arbMlp(3), { nil: null }),
+      simultaneous: fc.boolean(),
+      optimizers: fc.array(arbOptimizer, { minLength: 3, maxLength: 3 }),
+      generatorFlip: fc.boolean(),
+    }),
+  );
+
+const build = (s: Blueprint): Model => {
+  const encoder = net('encoder', s.encoder);
+  const decoder = net('decoder', s.decoder);
+  const critics = s.games.map((g, i) => critic(`critic${i}`, g.critic));
+  const usesLearned = s.games.some((g) => g.learned);
+  const codegen = net('codegen', s.codegen);
+  const frozen = s.frozen === null ? null : net('features', s.frozen, { trainable: false });
+  const [recOptimizer = adam(1e-3), genOptimizer = adam(1e-3), priorOptimizer = adam(1e-3)] = s.optimizers;
+
+  const x = input();
+  const z = apply(encoder, x);
+  const learnedPrior: Sym = sample('learned', pushforward(gaussian(s.baseDim), codegen));
+
+  const recLoss = reconstruction(x, apply(decoder, z), s.metric);
+  const recMinimize =
+    s.mmd === null
+      ? recLoss
+      : sum(recLoss, scale(s.mmd.weight, mmd(z, sample('mmdPrior', s.mmd.prior), s.mmd.sigmas)));
+
+  const games = s.games.map((g, i) => {
+    const real = g.learned ? learnedPrior : sample(`prior${i}`, g.prior);
+    const fake = g.twoFakes ? [z, apply(encoder, x)] : [z];
+    return ganGame(critics[i] ?? critic(`critic${i}`, g.critic), { real, fake, form: g.form });
+  });
+
+  const criticPhases: Phase[] = [];
+  games.forEach((views, i) => {
+    const g = s.games[i];
+    if (g === undefined) return;
+    criticPhases.push(
+      phase(`critic${i}`, {
+        minimize: wrap(g.criticWrap, views.critic),
+        update: [`critic${i}`],
+        optimizer: g.criticOptimizer,
+        repeat: s.simultaneous ? 1 : g.criticRepeat,
+      }),
+    );
+  });
+  // The generator's loss, sometimes written as the negated critic view (same view after signs).
+  const generatorLosses = games.map((views, i) =>
+    wrap(
+      s.games[i]?.generatorWrap ?? { kind: 'plain' },
+      s.generatorFlip ? scale(-1, views.critic) : views.generator,
+    ),
+  );
+  const adversarial: Step[] =
+    games.length === 0
+      ? []
+      : ((): Step[] => {
+          const generator = phase('generator', {
+            minimize: generatorLosses.length === 1 ? (generatorLosses[0] as Loss) : sum(...generatorLosses),
+            update: [encoder],
+            optimizer: genOptimizer,
+          });
+          return s.simultaneous ? [simultaneous(...criticPhases, generator)] : [...criticPhases, generator];
+        })();
+  const priorFit: Step[] = usesLearned
+    ? [
+        phase('prior', {
+          minimize: mmd(learnedPrior, stopGradient(z), [1]),
+          update: [codegen],
+          optimizer: priorOptimizer,
+        }),
+      ]
+    : [];
+
+  const nets: NetDecl[] = [
+    encoder,
+    decoder,
+    ...critics,
+    ...(usesLearned ? [codegen] : []),
+    ...(frozen === null ? [] : [frozen]),
+  ];
+  return model('wellformed', {
+    data: { x: [s.data], classes: s.classes },
+    nets,
+    schedule: [
+      phase('reconstruction', { minimize: recMinimize, update: [encoder, decoder], optimizer: recOptimizer }),
+      ...adversarial,
+      ...priorFit,
+    ],
+    views: {
+      sample: apply(decoder, sample('view', gaussian(s.latent))),
+      encode: z,
+      ...(frozen === null ? {} : { classify: apply(frozen, x) }),
+      ...(usesLearned ? { prior: learnedPrior } : {}),
+    },
+  });
+};
+
+/** A random model the compiler must accept (see the module doc for what varies). */
+export const arbWellFormedModel: fc.Arbitrary<Model> = arbBlueprint.map(build);
