@@ -121,7 +121,7 @@ export const MixtureComponentCodec: Codec<MixtureComponent> = exactRecord('a mix
 });
 
 /** Every distribution kind, nested `joint` and `pushforward` included. */
-export const DistCodec: Codec<Dist> = t.recursion<Dist, unknown, unknown>('Dist', (self) =>
+export const DistCodec: Codec<Dist> = t.recursion<Dist, unknown, unknown>('a distribution', (self) =>
   taggedUnion<Dist>('distribution', {
     gaussian: member('distribution', 'gaussian', { dim: positiveInt, mean: finiteNumber, std: finiteNumber }),
     gaussianMixture: member('distribution', 'gaussianMixture', {
@@ -144,7 +144,7 @@ export const DistCodec: Codec<Dist> = t.recursion<Dist, unknown, unknown>('Dist'
 // -------------------------------------------------------------------------------------------------
 
 /** Every expression (symbol) kind; expressions nest. */
-export const ExprCodec: Codec<Expr> = t.recursion<Expr, unknown, unknown>('Expr', (self) => {
+export const ExprCodec: Codec<Expr> = t.recursion<Expr, unknown, unknown>('an expression', (self) => {
   const exprs = listOf(self, 'expressions');
   return taggedUnion<Expr>('expression', {
     input: member('expression', 'input', {}),
@@ -180,7 +180,7 @@ export const KernelCodec: Codec<RbfMixture> = taggedUnion<RbfMixture>('kernel', 
 });
 
 /** Every loss kind; `scale` and `sum` nest. */
-export const LossCodec: Codec<Loss> = t.recursion<Loss, unknown, unknown>('Loss', (self) =>
+export const LossCodec: Codec<Loss> = t.recursion<Loss, unknown, unknown>('a loss', (self) =>
   taggedUnion<Loss>('loss', {
     reconstruction: member('loss', 'reconstruction', {
       target: ExprCodec,

@@ -378,6 +378,18 @@ describe('messages', () => {
     ]);
   });
 
+  it('says what a missing recursive node should be', () => {
+    const json = aaeJson();
+    delete json['schedule'][1].minimize.game.real.dist;
+    delete json['schedule'][2].minimize.term;
+    delete json['views'].encode.input;
+    expect(errorsOf(json)).toEqual([
+      { path: 'schedule[1].minimize.game.real.dist', message: 'missing (expected a distribution)' },
+      { path: 'schedule[2].minimize.term', message: 'missing (expected a loss)' },
+      { path: 'views.encode.input', message: 'missing (expected an expression)' },
+    ]);
+  });
+
   it('rejects numbers JSON cannot carry and numbers given as strings', () => {
     const json = aaeJson();
     json['schedule'][0].optimizer.beta1 = Number.NaN;
