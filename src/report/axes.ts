@@ -96,12 +96,13 @@ export const niceTicks = (min: number, max: number, target = 5): number[] => {
 };
 
 /**
- * Ticks for a symlog axis: zero when in range, and ±powers of ten from the linear threshold
- * outwards, thinned to every second (third, ...) decade so that at most about `maxTicks` remain.
+ * Ticks for a symlog axis: zero when in range, and ±powers of ten from ten times the linear
+ * threshold outwards, thinned to every second (third, ...) decade so that at most about `maxTicks` remain.
  */
 export const symlogTicks = (min: number, max: number, linthresh: number, maxTicks = 8): number[] => {
   const maxAbs = Math.max(Math.abs(min), Math.abs(max));
-  const lowest = Math.floor(Math.log10(linthresh));
+  // The first decade above the linear threshold, so ±linthresh do not crowd the zero tick.
+  const lowest = Math.floor(Math.log10(linthresh)) + 1;
   const highest = Math.ceil(Math.log10(Math.max(maxAbs, linthresh)));
   const decades: number[] = [];
   for (let k = lowest; k <= highest; k++) decades.push(k);
@@ -219,6 +220,34 @@ export const drawGrid = (canvas: Canvas, frame: Rect, x: Axis, y: Axis, colour: 
 };
 
 /**
+ * Which tick labels to draw so that none overlap: zero first, then larger magnitudes before smaller
+ * ones (a symlog axis keeps its round decades and drops the crowded ones near zero).
+ */
+const visibleLabels = (
+  positions: readonly number[],
+  values: readonly number[],
+  extents: readonly number[],
+): boolean[] => {
+  const order = values
+    .map((v, i) => i)
+    .sort((a, b) =>
+      values[a] === 0 ? -1 : values[b] === 0 ? 1 : Math.abs(values[b]!) - Math.abs(values[a]!),
+    );
+  const kept: number[] = [];
+  const visible = values.map(() => false);
+  for (const i of order) {
+    const clear = kept.every(
+      (j) => Math.abs(positions[i]! - positions[j]!) >= (extents[i]! + extents[j]!) / 2 + 4,
+    );
+    if (clear) {
+      kept.push(i);
+      visible[i] = true;
+    }
+  }
+  return visible;
+};
+
+/**
  * The frame, tick marks, tick labels and axis titles around `frame`. Labels sit outside the frame
  * (x below, y to the left), so call {@link axesMargins} to leave room for them.
  */
@@ -227,23 +256,38 @@ export const drawAxes = (canvas: Canvas, frame: Rect, x: Axis, y: Axis, style: A
   const ink = style.ink ?? INK;
   strokeRect(canvas, frame, ink);
   const bottom = frame.y + frame.height;
-  formatTicks(x.ticks).forEach((label, i) => {
-    const px = Math.floor(pixelX(frame, x.scale, x.ticks[i]!));
+  const xLabels = formatTicks(x.ticks);
+  const xPositions = x.ticks.map((t) => Math.floor(pixelX(frame, x.scale, t)));
+  const xVisible = visibleLabels(
+    xPositions,
+    x.ticks,
+    xLabels.map((l) => textWidth(l, s)),
+  );
+  xLabels.forEach((label, i) => {
+    const px = xPositions[i]!;
     fillRect(canvas, { x: px, y: bottom, width: 1, height: TICK_LENGTH }, ink);
-    drawText(canvas, label, px + 0.5, bottom + TICK_LENGTH + TICK_GAP, MUTED_INK, {
-      scale: s,
-      align: 'center',
-    });
+    if (xVisible[i])
+      drawText(canvas, label, px + 0.5, bottom + TICK_LENGTH + TICK_GAP, MUTED_INK, {
+        scale: s,
+        align: 'center',
+      });
   });
   const yLabels = formatTicks(y.ticks);
+  const yPositions = y.ticks.map((t) => Math.floor(pixelY(frame, y.scale, t)));
+  const yVisible = visibleLabels(
+    yPositions,
+    y.ticks,
+    yLabels.map(() => textHeight(s)),
+  );
   yLabels.forEach((label, i) => {
-    const py = Math.floor(pixelY(frame, y.scale, y.ticks[i]!));
+    const py = yPositions[i]!;
     fillRect(canvas, { x: frame.x - TICK_LENGTH, y: py, width: TICK_LENGTH, height: 1 }, ink);
-    drawText(canvas, label, frame.x - TICK_LENGTH - TICK_GAP, py + 0.5, MUTED_INK, {
-      scale: s,
-      align: 'right',
-      baseline: 'middle',
-    });
+    if (yVisible[i])
+      drawText(canvas, label, frame.x - TICK_LENGTH - TICK_GAP, py + 0.5, MUTED_INK, {
+        scale: s,
+        align: 'right',
+        baseline: 'middle',
+      });
   });
   if (x.title) {
     drawText(

@@ -332,7 +332,11 @@ export const renderLossCurves = (
   drawAxes(canvas, frame, xAxis, yAxis, { fontScale: s });
 
   if (options.title) {
-    drawText(canvas, options.title, frame.x + frame.width / 2, 6 * s, INK, { scale: s, align: 'center' });
+    // Centred over the frame, shrunk or shifted if needed so a long title stays on the canvas.
+    const scale = textWidth(options.title, s) <= width - 8 ? s : 1;
+    const half = textWidth(options.title, scale) / 2;
+    const cx = Math.min(width - 4 - half, Math.max(4 + half, frame.x + frame.width / 2));
+    drawText(canvas, options.title, cx, 6 * s, INK, { scale, align: 'center' });
   }
   const notes: string[] = [];
   if (yScale.kind === 'symlog') notes.push(`y symlog, linear within ±${formatTicks([yScale.linthresh])[0]!}`);

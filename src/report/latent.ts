@@ -46,6 +46,10 @@ export interface LatentScatterInput {
   /** Canvas width and height in pixels (default 600). */
   readonly size?: number;
   readonly title?: string;
+  /** Legend name of the grey backdrop (default `prior`; e.g. `data` when plotting samples over data). */
+  readonly priorName?: string;
+  /** Legend name of label i (default: the number itself), e.g. class names. */
+  readonly labelNames?: readonly string[];
   /** Axis titles (default `z1`, `z2`). */
   readonly xTitle?: string;
   readonly yTitle?: string;
@@ -199,8 +203,12 @@ export const renderLatentScatter = (input: LatentScatterInput): LatentScatterRen
   for (const i of codes.index) counts.set(input.labels[i]!, (counts.get(input.labels[i]!) ?? 0) + 1);
   const legend: LegendEntry[] = [...counts.keys()]
     .sort((a, b) => a - b)
-    .map((label) => ({ text: String(label), colour: categoricalColour(label), alpha: 1 }));
-  if (prior.index.length > 0) legend.push({ text: 'prior', colour: PRIOR_GREY, alpha: 1 });
+    .map((label) => ({
+      text: input.labelNames?.[label] ?? String(label),
+      colour: categoricalColour(label),
+      alpha: 1,
+    }));
+  if (prior.index.length > 0) legend.push({ text: input.priorName ?? 'prior', colour: PRIOR_GREY, alpha: 1 });
   const rowHeight = textHeight(s) + 6 * s;
   const markerRadius = 3 * s;
   const legendWidth =
@@ -286,7 +294,11 @@ export const renderLatentScatter = (input: LatentScatterInput): LatentScatterRen
   drawAxes(canvas, frame, xAxis, yAxis, { fontScale: s });
 
   if (input.title) {
-    drawText(canvas, input.title, frame.x + frame.width / 2, 6 * s, INK, { scale: s, align: 'center' });
+    // Centred over the frame, shrunk or shifted if needed so a long title stays on the canvas.
+    const scale = textWidth(input.title, s) <= size - 8 ? s : 1;
+    const half = textWidth(input.title, scale) / 2;
+    const cx = Math.min(size - 4 - half, Math.max(4 + half, frame.x + frame.width / 2));
+    drawText(canvas, input.title, cx, 6 * s, INK, { scale, align: 'center' });
   }
   const notes: { text: string; colour: Rgb }[] = [];
   if (skipped > 0)

@@ -26,8 +26,8 @@ describe('ticks', () => {
     for (const s of steps) expect(s).toBeCloseTo(steps[0]!, 6);
   });
 
-  it('puts symlog ticks on zero and signed powers of ten', () => {
-    expect(symlogTicks(-20, 500, 0.1, 20)).toEqual([-10, -1, -0.1, 0, 0.1, 1, 10, 100]);
+  it('puts symlog ticks on zero and signed powers of ten from ten times the linear threshold', () => {
+    expect(symlogTicks(-20, 500, 0.1, 20)).toEqual([-10, -1, 0, 1, 10, 100]);
   });
 
   it('formats a tick set in one style', () => {
