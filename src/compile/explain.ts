@@ -140,12 +140,28 @@ const optimizerText = (o: Optimizer): string =>
     )
     .exhaustive();
 
-const phaseText = (p: PlanPhase, indent: string): string[] => [
+/** Words joined by `, ` into lines of at most `width` characters, each prefixed with `indent`. */
+const wrapList = (words: readonly string[], indent: string, width = 100): string[] => {
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    const next = line === '' ? w : `${line}, ${w}`;
+    if (line !== '' && indent.length + next.length > width) {
+      lines.push(`${indent}${line},`);
+      line = w;
+    } else line = next;
+  }
+  return line === '' ? lines : [...lines, `${indent}${line}`];
+};
+
+const phaseText = (p: PlanPhase, sizes: ReadonlyMap<string, number>, indent: string): string[] => [
   `${indent}phase '${p.name}'  (${p.path})`,
   `${indent}  stream     ${p.data}${p.needsLabels ? ' (reads labels)' : ''}`,
   `${indent}  repeat     ${p.repeat}`,
   `${indent}  optimizer  ${optimizerText(p.optimizer)}`,
-  `${indent}  updates    ${p.update.join(', ')}  (${p.params.length} tensors: ${p.params.join(', ')})`,
+  `${indent}  updates    ${p.update.join(', ')}  ` +
+    `(${p.params.length} tensors, ${count(p.params.reduce((a, n) => a + (sizes.get(n) ?? 0), 0))} parameters)`,
+  ...wrapList(p.params, `${indent}             `),
   `${indent}  program`,
   ...programText(p.program, `${indent}    `),
   `${indent}  terms      ${p.terms.map((t) => `${t.label} = ${v(t.value)}`).join(', ')}`,
@@ -161,6 +177,7 @@ const phaseText = (p: PlanPhase, indent: string): string[] => [
  * terms), then the evaluation views. What `saddle explain` prints.
  */
 export const explain = (plan: Plan): string => {
+  const sizes = new Map(plan.nets.flatMap((n) => n.params.map((p) => [p.name, shapeSize(p.shape)] as const)));
   const total = plan.nets.reduce((a, n) => a + paramCount(n), 0);
   const streams = plan.streams.map(
     (s) =>
@@ -180,10 +197,10 @@ export const explain = (plan: Plan): string => {
     'schedule (one iteration, in order)',
     ...plan.schedule.flatMap((step, i) =>
       step.kind === 'phase'
-        ? [`  ${i + 1}.`, ...phaseText(step.phase, '    ')]
+        ? [`  ${i + 1}.`, ...phaseText(step.phase, sizes, '    ')]
         : [
             `  ${i + 1}. simultaneous (all gradients taken before any is applied)`,
-            ...step.phases.flatMap((p) => phaseText(p, '    ')),
+            ...step.phases.flatMap((p) => phaseText(p, sizes, '    ')),
           ],
     ),
     ...(views.length > 0 ? ['', 'views (inference mode)', ...views] : []),

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { match } from 'ts-pattern';
+import { match, P } from 'ts-pattern';
 import type { Dist, Expr, Game, GameView, Loss, Model, NetDecl, Shape } from '../dsl/ast.js';
 import type { Instr, LoggedTerm, Op, PlanDist, PlanNet, Program, Rows, ValueId } from './plan.js';
 import { prune } from './program.js';
@@ -136,20 +136,29 @@ const sameRows = (a: Rows, b: Rows): boolean => a === b;
 
 const flip = (view: GameView): GameView => (view === 'critic' ? 'generator' : 'critic');
 
-/** A log label for a loss term: `reconstruction`, `gan critic`, `0.5 × mmd`. */
-export const termLabel = (loss: Loss): string =>
+/**
+ * A log label for a loss term: `reconstruction`, `gan critic`, `0.5 × mmd`. With `detailed`, game
+ * views also name their critic (`gan critic of classCritic`), to tell two games apart.
+ */
+export const termLabel = (loss: Loss, detailed = false): string =>
   match(loss)
     .returnType<string>()
     .with({ kind: 'reconstruction' }, () => 'reconstruction')
-    .with({ kind: 'game' }, (l) => `${l.game.kind} ${l.view}`)
+    .with({ kind: 'game' }, (l) => `${l.game.kind} ${l.view}${detailed ? ` of ${l.game.critic}` : ''}`)
     .with({ kind: 'mmd' }, () => 'mmd')
     .with({ kind: 'crossEntropy' }, () => 'cross-entropy')
     .with({ kind: 'klGaussian' }, () => 'kl')
-    .with({ kind: 'scale' }, (l) => `${l.by} × ${termLabel(l.term)}`)
+    .with({ kind: 'scale' }, (l) => `${l.by} × ${termLabel(l.term, detailed)}`)
     .with({ kind: 'sum' }, () => 'sum')
     .exhaustive();
 
-const uniqueLabels = (labels: readonly string[]): string[] => {
+/** Labels for the summands of a phase loss: short where unique, detailed, then numbered, where not. */
+const summandLabels = (terms: readonly Loss[]): string[] => {
+  const short = terms.map((t) => termLabel(t));
+  const labels = terms.map((t, i) => {
+    const l = short[i] ?? '';
+    return short.indexOf(l) === short.lastIndexOf(l) ? l : termLabel(t, true);
+  });
   const seen = new Map<string, number>();
   return labels.map((l) => {
     const n = (seen.get(l) ?? 0) + 1;
@@ -299,10 +308,11 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         const base = draw(b, `${site}/base`, p.base, rows, `${path}.base`);
         return applyNet(b, p.net, base, path, `${path}.net`);
       })
-      .otherwise((d) => {
+      .with({ kind: P.union('gaussian', 'gaussianMixture', 'swissRoll', 'categorical', 'uniform') }, (d) => {
         const { dist: planDist, width } = primitive(d);
         return emit(b, { kind: 'sample', site, dist: planDist }, [width], rows);
-      });
+      })
+      .exhaustive();
   };
 
   // ---- expressions ----
@@ -606,7 +616,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
             loss(b, l, path, 1),
           );
     if (lowered === undefined) return undefined;
-    const labels = uniqueLabels(['loss', ...(l.kind === 'sum' ? l.terms.map(termLabel) : [])]);
+    const labels = ['loss', ...(l.kind === 'sum' ? summandLabels(l.terms) : [])];
     const values = [lowered.value, ...lowered.parts];
     return finish(
       b,

@@ -67,6 +67,7 @@ describe('the paper AAE', () => {
     expect(text).toMatch(/%4 = apply discriminator\(%0\)\s+\[batch × 1\]/);
     expect(text).toMatch(/%6 = ganCritic nonSaturating\(real %4, fake %5\)\s+\[scalar\]/);
     expect(text).toContain("gaussianCode 'eps'(%1)");
-    expect(text).toContain('updates    encoder  (6 tensors');
+    expect(text).toContain('updates    encoder  (6 tensors, 1,802,016 parameters)');
+    expect(text).toContain('encoder/0/kernel, encoder/0/bias');
   });
 });

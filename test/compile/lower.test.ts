@@ -187,6 +187,19 @@ describe('lowering programs', () => {
     // every operand refers to an earlier instruction and ids are dense
     program.instrs.forEach((ins, i) => expect(ins.id).toBe(i));
     expect(rec?.terms.map((t) => t.label)).toEqual(['loss', 'reconstruction', '0.5 × gan generator']);
+    // two summands of one kind are told apart by their critic, then by number
+    const twice = sum(gan.generator, gan.generator, reconstruction(x, apply(decoder, z)));
+    const labels = planPhases(
+      planOf(small({ schedule: [recPhase(twice), criticPhase(), generatorPhase()] })),
+    )[0]?.terms;
+    expect(labels?.map((t) => t.label)).toEqual([
+      'loss',
+      'gan generator of disc',
+      'gan generator of disc (2)',
+      'reconstruction',
+    ]);
+    // the same term twice is one instruction, logged under both labels
+    expect(labels?.[1]?.value).toBe(labels?.[2]?.value);
     expect(rec?.terms[0]?.value).toBe(program.output);
     expect(program.instrs[program.output]?.op.kind).toBe('sum');
   });
