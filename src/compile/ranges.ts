@@ -105,9 +105,18 @@ export const layerIssues = (layer: Layer, path: string): CompileError[] =>
 const sumsToOne = (xs: readonly number[]): boolean =>
   Math.abs(xs.reduce((a, x) => a + x, 0) - 1) <= PROBABILITY_TOLERANCE;
 
-const probabilities = (field: string, xs: readonly number[], what: string): Rule[] => [
+/**
+ * Rules for a probability vector stored at `field` (or, with `entry`, in a field of each element:
+ * mixture weights live at `components[i].weight`).
+ */
+const probabilities = (field: string, xs: readonly number[], what: string, entry = ''): Rule[] => [
   [field, xs.length > 0, `${what} must not be empty`, xs],
-  ...xs.map((p, i): Rule => [`${field}[${i}]`, isNumber(p) && p >= 0, `${what} must be non-negative`, p]),
+  ...xs.map((p, i): Rule => [
+    `${field}[${i}]${entry}`,
+    isNumber(p) && p >= 0,
+    `${what} must be non-negative`,
+    p,
+  ]),
   ...(xs.length > 0 && xs.every(isNumber)
     ? [[field, sumsToOne(xs), `${what} must sum to 1`, xs.reduce((a, x) => a + x, 0)] as const]
     : []),
@@ -130,14 +139,12 @@ export const distIssues = (dist: Dist, path: string): CompileError[] =>
     .with({ kind: 'gaussianMixture' }, (d) => {
       const dim = d.components[0]?.mean.length ?? 0;
       return failures(path, [
-        ['components', d.components.length > 0, 'a gaussianMixture needs at least one component', []],
-        ...(d.components.length > 0
-          ? probabilities(
-              'components',
-              d.components.map((c) => c.weight),
-              'mixture weights',
-            ).map(([f, ok, req, v]): Rule => [f.replace(/\[(\d+)\]$/, '[$1].weight'), ok, req, v])
-          : []),
+        ...probabilities(
+          'components',
+          d.components.map((c) => c.weight),
+          'mixture weights',
+          '.weight',
+        ),
         ...(d.components.length > 0 ? [positiveInt('components[0].mean.length', dim, 'mixture dim')] : []),
         ...d.components.flatMap((c, i): Rule[] => [
           [
