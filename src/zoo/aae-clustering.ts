@@ -24,7 +24,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   apply,
@@ -44,6 +44,7 @@ import {
 import { categoricalEncoder, twoAdversaries } from './categorical.js';
 import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const AaeClusteringOptions = t.type(
   {
@@ -72,9 +73,12 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
 };
 
 /** Build the clustering AAE: reconstruction, then the two-adversary regularization. */
-export const buildAaeClustering = (o: AaeClusteringOptions): Model => {
+export const buildAaeClustering = (o: AaeClusteringOptions, data: DataDecl = mnist): Model => {
   const encoder = categoricalEncoder({ hidden: o.hidden, classes: o.clusters, style: o.latent });
-  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, o.hidden, 784], { output: sigmoid }));
+  const decoder = net<'code', 'data'>(
+    'decoder',
+    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
+  );
 
   const x = input();
   const encoded = encoder.encode(x);
@@ -85,7 +89,7 @@ export const buildAaeClustering = (o: AaeClusteringOptions): Model => {
   const ganAdam = (lr: number) => adam(lr, { beta1: o.beta1 });
 
   return model('aae-clustering', {
-    data: mnist,
+    data,
     nets: [trunk, classHead, styleHead, decoder, adversaries.classCritic, adversaries.styleCritic],
     schedule: [
       phase('reconstruction', {

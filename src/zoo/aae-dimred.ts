@@ -39,7 +39,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   add,
@@ -60,6 +60,7 @@ import {
 import { categoricalEncoder, twoAdversaries } from './categorical.js';
 import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const AaeDimredOptions = t.type(
   {
@@ -90,10 +91,13 @@ export const aaeDimredDefaults: AaeDimredOptions = {
 };
 
 /** Build the dimensionality-reduction AAE: code = W_c y + z, adversaries on y and z. */
-export const buildAaeDimred = (o: AaeDimredOptions): Model => {
+export const buildAaeDimred = (o: AaeDimredOptions, data: DataDecl = mnist): Model => {
   const encoder = categoricalEncoder({ hidden: o.hidden, classes: o.clusters, style: o.n });
   const clusterHeads = net<'label', 'code'>('clusterHeads', [dense(o.n, { bias: false })]);
-  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, o.hidden, 784], { output: sigmoid }));
+  const decoder = net<'code', 'data'>(
+    'decoder',
+    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
+  );
 
   const x = input();
   const encoded = encoder.encode(x);
@@ -109,7 +113,7 @@ export const buildAaeDimred = (o: AaeDimredOptions): Model => {
   const ganAdam = (lr: number) => adam(lr, { beta1: o.beta1 });
 
   return model('aae-dimred', {
-    data: mnist,
+    data,
     nets: [
       trunk,
       classHead,

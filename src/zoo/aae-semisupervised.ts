@@ -40,7 +40,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   apply,
@@ -65,6 +65,7 @@ import {
 import { categoricalEncoder, twoAdversaries } from './categorical.js';
 import { Beta, GanFormOption, LabelCount, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const AaeSemisupervisedOptions = t.type(
   {
@@ -95,10 +96,13 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
 };
 
 /** Build the semi-supervised AAE: reconstruction, two-critic regularization, labeled cross-entropy. */
-export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions): Model => {
-  const classes = mnist.classes;
+export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions, data: DataDecl = mnist): Model => {
+  const classes = data.classes;
   const encoder = categoricalEncoder({ hidden: o.hidden, classes, style: o.latent });
-  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, o.hidden, 784], { output: sigmoid }));
+  const decoder = net<'code', 'data'>(
+    'decoder',
+    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
+  );
 
   const x = input();
   const encoded = encoder.encode(x);
@@ -109,7 +113,7 @@ export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions): Model => {
   const ganAdam = (lr: number) => adam(lr, { beta1: o.beta1 });
 
   return model('aae-semisupervised', {
-    data: mnist,
+    data,
     nets: [trunk, classHead, styleHead, decoder, adversaries.classCritic, adversaries.styleCritic],
     streams: [
       trainStream,

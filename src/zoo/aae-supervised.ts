@@ -23,7 +23,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   apply,
@@ -48,6 +48,7 @@ import {
 } from '../dsl/index.js';
 import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const AaeSupervisedOptions = t.type(
   {
@@ -76,10 +77,13 @@ export const aaeSupervisedDefaults: AaeSupervisedOptions = {
 };
 
 /** Build the supervised AAE: label one-hot into the decoder, adversary on the style code. */
-export const buildAaeSupervised = (o: AaeSupervisedOptions): Model => {
-  const classes = mnist.classes;
+export const buildAaeSupervised = (o: AaeSupervisedOptions, data: DataDecl = mnist): Model => {
+  const classes = data.classes;
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden, o.latent]));
-  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, o.hidden, 784], { output: sigmoid }));
+  const decoder = net<'code', 'data'>(
+    'decoder',
+    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
+  );
   const discriminator = critic<'code'>('discriminator', mlp([o.hidden, o.hidden, 1]));
 
   const x = input();
@@ -90,7 +94,7 @@ export const buildAaeSupervised = (o: AaeSupervisedOptions): Model => {
   const labeled = 'labeled';
 
   return model('aae-supervised', {
-    data: mnist,
+    data,
     nets: [encoder, decoder, discriminator],
     streams: [labeledStream(labeled)],
     schedule: [

@@ -32,7 +32,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   apply,
@@ -50,6 +50,7 @@ import {
 } from '../dsl/index.js';
 import { Bandwidths, DropoutRate, PositiveInt, PositiveNumber, Widths } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const MmdAeOptions = t.type(
   {
@@ -74,14 +75,14 @@ export const mmdAeDefaults: MmdAeOptions = {
 };
 
 /** Build the MMD-AE: reconstruction, then the encoder minimizing closed-form MMD to the prior. */
-export const buildMmdAe = (o: MmdAeOptions): Model => {
+export const buildMmdAe = (o: MmdAeOptions, data: DataDecl = mnist): Model => {
   const encoder = net<'data', 'code'>(
     'encoder',
     mlp([...o.hidden, o.latent], o.inputDropout > 0 ? { inputDropout: o.inputDropout } : {}),
   );
   const decoder = net<'code', 'data'>(
     'decoder',
-    mlp([...o.hidden].reverse().concat(784), { output: sigmoid }),
+    mlp([...o.hidden].reverse().concat(pixels(data)), { output: sigmoid }),
   );
 
   const x = input();
@@ -89,7 +90,7 @@ export const buildMmdAe = (o: MmdAeOptions): Model => {
   const zPrior = sample('prior', gaussian(o.latent));
 
   return model('mmd-ae', {
-    data: mnist,
+    data,
     nets: [encoder, decoder],
     schedule: [
       phase('reconstruction', {

@@ -27,7 +27,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
   apply,
@@ -50,6 +50,7 @@ import {
 } from '../dsl/index.js';
 import { PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
+import { pixels } from './data.js';
 
 export const VaeOptions = t.type(
   {
@@ -70,10 +71,10 @@ export const vaeDefaults: VaeOptions = {
 };
 
 /** Build the VAE: one phase minimizing reconstruction + KL over encoder and decoder. */
-export const buildVae = (o: VaeOptions): Model => {
+export const buildVae = (o: VaeOptions, data: DataDecl = mnist): Model => {
   const hidden = o.activation === 'tanh' ? tanh : relu;
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, 2 * o.latent], { hidden }));
-  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, 784], { hidden, output: sigmoid }));
+  const decoder = net<'code', 'data'>('decoder', mlp([o.hidden, pixels(data)], { hidden, output: sigmoid }));
 
   const x = input();
   const params = apply(encoder, x);
@@ -82,7 +83,7 @@ export const buildVae = (o: VaeOptions): Model => {
   const zPrior = sample('prior', gaussian(o.latent));
 
   return model('vae', {
-    data: mnist,
+    data,
     nets: [encoder, decoder],
     schedule: [
       phase('elbo', {
