@@ -87,12 +87,17 @@ const paeth = (a: number, b: number, c: number): number => {
  * have the smallest absolute sum: the heuristic the PNG specification recommends, which makes the
  * flat regions and gradients of plots deflate well.
  */
-const filterRow = (row: Uint8Array, previous: Uint8Array, bpp: number): Uint8Array => {
+const filterRow = (
+  row: Uint8Array,
+  previous: Uint8Array,
+  bpp: number,
+  candidates: Uint8Array[],
+): Uint8Array => {
   const n = row.length;
-  let best: Uint8Array | undefined;
+  let best = candidates[0]!;
   let bestScore = Infinity;
   for (let type = 0; type < 5; type++) {
-    const out = new Uint8Array(n + 1);
+    const out = candidates[type]!;
     out[0] = type;
     let score = 0;
     for (let i = 0; i < n; i++) {
@@ -111,7 +116,7 @@ const filterRow = (row: Uint8Array, previous: Uint8Array, bpp: number): Uint8Arr
       best = out;
     }
   }
-  return best!;
+  return best;
 };
 
 const describeImage = (image: RawImage): string =>
@@ -159,15 +164,16 @@ export const encodePng = (image: RawImage): Buffer => {
   const stride = width * channels;
   const filtered = new Uint8Array((stride + 1) * height);
   let previous: Uint8Array = new Uint8Array(stride);
+  const candidates = Array.from({ length: 5 }, () => new Uint8Array(stride + 1));
   for (let y = 0; y < height; y++) {
     const row = data.subarray(y * stride, (y + 1) * stride);
-    filtered.set(filterRow(row, previous, channels), y * (stride + 1));
+    filtered.set(filterRow(row, previous, channels, candidates), y * (stride + 1));
     previous = row;
   }
   return Buffer.concat([
     Buffer.from(PNG_SIGNATURE),
     chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(filtered, { level: 9 })),
+    chunk('IDAT', deflateSync(filtered)),
     chunk('IEND', new Uint8Array(0)),
   ]);
 };

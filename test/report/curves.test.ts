@@ -87,6 +87,22 @@ describe('lossCurves', () => {
     expect(getPixel(render.canvas, Math.floor(bold[0]), Math.floor(bold[1]))).toEqual(TAB10[0]);
   });
 
+  it('shows thousands of raw values as a faint band behind the smoothed line', () => {
+    const long = Array.from({ length: 5000 }, (_, i) => ({
+      iteration: i,
+      losses: { d: 1 + 0.3 * Math.sin(i * 1.7) },
+    }));
+    const render = renderLossCurves(long, { width: 600, height: 400 });
+    const faint = TAB10[0]!.map((c) => Math.round(255 + (c - 255) * 0.3)) as unknown as Rgb;
+    expect(countColour(render.canvas, render.frame, faint, 6)).toBeGreaterThan(1000);
+    const [x, y] = render.project(4000, render.series[0]!.smoothed[4000]!);
+    expect(getPixel(render.canvas, Math.floor(x), Math.floor(y))).toEqual(TAB10[0]);
+    // The band reaches the extremes of the raw values.
+    const top = render.project(2500, 1.29)[1];
+    const column = Math.floor(render.project(2500, 1)[0]);
+    expect(getPixel(render.canvas, column, Math.floor(top))).not.toEqual([255, 255, 255]);
+  });
+
   it('renders an empty run, and names the malformed record', () => {
     expect(decodePng(lossCurves([], { width: 400, height: 300 })).width).toBe(400);
     const bad = [...records.slice(0, 2), { iteration: Number.NaN, losses: {} }];
