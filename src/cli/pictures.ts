@@ -65,6 +65,7 @@ export const samplesPicture = (
       codes: samples,
       labels: new Int32Array(n),
       prior: data.test.x,
+      priorName: 'data',
       title: 'samples (data in grey)',
       xTitle: 'x1',
       yTitle: 'x2',

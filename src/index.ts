@@ -1,0 +1,22 @@
+/**
+ * saddle — typed, graph-declarative generative models for TensorFlow.js.
+ *
+ * The root entry is the pure part: the language, its codec, the compiler and the zoo. It loads no
+ * tensors, so a model can be declared, checked, printed and saved anywhere. Training, data,
+ * pictures and metrics live behind their own entries (`saddle/runtime`, `saddle/data`,
+ * `saddle/report`, `saddle/eval`), which load TensorFlow.js.
+ *
+ * @example
+ * import { compile, explain, zoo } from 'saddle';
+ * import * as E from 'fp-ts/lib/Either.js';
+ * const plan = compile(zoo['aae']!.build(zoo['aae']!.defaults));
+ * if (E.isRight(plan)) console.log(explain(plan.right));
+ *
+ * @module
+ */
+export * from './dsl/index.js';
+export { decodeModel, encodeModel, parseModelJson, formatErrors, ModelCodec } from './dsl/codec.js';
+export { compile, compileJson, explain } from './compile/index.js';
+export type { CompileError, Plan, PlanPhase, PlanNet, Program, Instr, Op } from './compile/plan.js';
+export { entries, zoo, resolveOptions } from './zoo/index.js';
+export type { ZooEntry } from './zoo/index.js';
