@@ -154,7 +154,7 @@ export const aaeDimred: ZooEntry<AaeDimredOptions> = {
   id: 'aae-dimred',
   paper: 'Makhzani et al. 2015, Adversarial Autoencoders, §7',
   seed: '001_bea2244ca425a6ad.txt',
-  summary: 'n-D visualization: code = learned cluster head W_c·y + Gaussian style z, both adversarial',
+  summary: 'dimensionality reduction: code = learned cluster head W_c·y + Gaussian style z, both adversarial',
   options: AaeDimredOptions,
   defaults: aaeDimredDefaults,
   batchSize: 100,

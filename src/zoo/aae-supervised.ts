@@ -13,8 +13,8 @@
  * 3. generator      — encoder minimizes −λ E log D(z) (non-saturating, as in `aae`).
  *
  * Choices where the paper (as the seed reports it) is open:
- * - The paper's §4 MNIST experiment uses a 15-dimensional Gaussian code (`latent`), 1000-unit
- *   ReLU layers and batch 100, as `aae`; the seed review names none of these, so they are options.
+ * - Defaults the seed review does not give: a 15-dimensional code (`latent`, the size the paper
+ *   reports for its MNIST content/style figure), 1000-unit ReLU layers and batch 100 as in `aae`.
  * - Optimizers as in `aae` (Adam: reconstruction 1e-3; critic and generator 2e-4, β₁ = 0.5).
  * - The encoder does not read the label (only the decoder does, as in the paper's Fig. 6).
  * - `reconstruct` reads the batch's labels like training does; `sample` pairs each prior draw
