@@ -63,7 +63,7 @@ import {
   trainStream,
 } from '../dsl/index.js';
 import { categoricalEncoder, twoAdversaries } from './categorical.js';
-import { Beta, GanFormOption, LabelCount, PositiveInt, PositiveNumber } from './codecs.js';
+import { Beta, GanFormOption, labelCount, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 import { pixels } from './data.js';
 
@@ -71,7 +71,7 @@ export const AaeSemisupervisedOptions = t.type(
   {
     latent: PositiveInt,
     hidden: PositiveInt,
-    labels: LabelCount,
+    labels: labelCount(mnist.classes),
     form: GanFormOption,
     reconstructionLr: PositiveNumber,
     criticLr: PositiveNumber,

@@ -61,14 +61,17 @@ export const Bandwidths = nonEmptyList(PositiveNumber, 'a non-empty list of posi
 
 /**
  * How many labeled examples the semi-supervised phase may see: a count (the paper's 100 and
- * 1000) or `"all"`. One codec rather than an io-ts union, so a bad value yields one error at
+ * 1000) or `"all"`. The labeled stream is balanced over the classes, so a count must be a
+ * multiple of `classes` — checked here, where `--set labels=15` is typed, rather than when the
+ * stream is built. One codec rather than an io-ts union, so a bad value yields one error at
  * `options.labels` instead of one per union member.
  */
-export const LabelCount = rule(
-  'a positive integer or "all"',
-  (u): u is number | 'all' => u === 'all' || (isFiniteNumber(u) && Number.isInteger(u) && u > 0),
-);
-export type LabelCount = t.TypeOf<typeof LabelCount>;
+export const labelCount = (classes: number): t.Type<number | 'all', number | 'all', unknown> =>
+  rule(
+    `a positive multiple of ${classes} (labels are balanced over the classes) or "all"`,
+    (u): u is number | 'all' =>
+      u === 'all' || (isFiniteNumber(u) && Number.isInteger(u) && u > 0 && u % classes === 0),
+  );
 
 /** The generator's view of a GAN game, as in `AaeOptions.form`. */
 export const GanFormOption = t.keyof(

@@ -216,7 +216,7 @@ describe('option decoding names the option', () => {
     expect(firstError(resolveOptions(mmdAe, ['inputDropout=1']))?.path).toBe('options.inputDropout');
   });
 
-  it('accepts a label count or "all", nothing else', () => {
+  it('accepts a class-balanced label count or "all", nothing else', () => {
     expect(resolveOptions(aaeSemisupervised, ['labels=all'])).toEqual(
       E.right({ ...aaeSemisupervised.defaults, labels: 'all' }),
     );
@@ -225,8 +225,12 @@ describe('option decoding names the option', () => {
     );
     const bad = resolveOptions(aaeSemisupervised, ['labels=some']);
     expect(E.isLeft(bad) && bad.left).toEqual([
-      { path: 'options.labels', message: '"some" is not a positive integer or "all"' },
+      {
+        path: 'options.labels',
+        message: '"some" is not a positive multiple of 10 (labels are balanced over the classes) or "all"',
+      },
     ]);
+    expect(firstError(resolveOptions(aaeSemisupervised, ['labels=15']))?.path).toBe('options.labels');
   });
 
   it('rejects enum values and non-positive rates with the option name', () => {
