@@ -1,0 +1,100 @@
+/**
+ * The catalogue of evaluation metrics: their names, what each needs from a model, and whether it
+ * applies to a given run.
+ *
+ * Why a catalogue apart from the computations: `saddle eval` must say *before* loading a backend
+ * that `cluster` makes no sense for a model without a `classify` view, and the default metric set
+ * is "everything that applies" — both are questions about views and data, not tensors.
+ *
+ * @module
+ */
+import { planPhases, type Plan } from '../compile/plan.js';
+import type { ViewName } from '../dsl/ast.js';
+import type { ReconstructionMetric } from './reconstruction.js';
+
+/** Every metric `saddle eval` knows, in the order reports list them. */
+export const metricNames = ['parzen', 'fid', 'score', 'recon', 'mmd', 'cluster', 'classify'] as const;
+export type MetricName = (typeof metricNames)[number];
+
+/** One line per metric for help texts and docs. */
+export const metricDescriptions: Readonly<Record<MetricName, string>> = {
+  parzen: 'Parzen-window log-likelihood of the test set under model samples (nats, higher is better)',
+  fid: 'Fréchet distance of classifier features, samples vs test set (lower is better)',
+  score: 'classifier score exp(E KL(p(y|x) ‖ p(y))) of samples (1 to 10, higher is better)',
+  recon: "test-set reconstruction loss in the model's own metric (per image, lower is better)",
+  mmd: 'MMD² between encoded test codes and prior draws (lower is better)',
+  cluster: 'clustering error on the test set, clusters labelled by their most confident training image',
+  classify: 'classification error on the test set, argmax q(y|x) as the class',
+};
+
+/** The views each metric reads. */
+export const metricViews: Readonly<Record<MetricName, readonly ViewName[]>> = {
+  parzen: ['sample'],
+  fid: ['sample'],
+  score: ['sample'],
+  recon: ['reconstruct'],
+  mmd: ['encode', 'prior'],
+  cluster: ['classify'],
+  classify: ['classify'],
+};
+
+/** What decides applicability besides views: the shape of the data and its classes. */
+export interface RunShape {
+  readonly views: readonly ViewName[];
+  /** Flattened width of one example (784 for MNIST). */
+  readonly dataWidth: number;
+  readonly classes: number;
+}
+
+/** Metrics judged by saddle's MNIST classifier need MNIST-shaped data. */
+const needsMnist: readonly MetricName[] = ['fid', 'score'];
+
+/**
+ * Why `metric` cannot be computed for a run of this shape, or `undefined` if it can. Why a reason
+ * and not a boolean: the CLI shows it verbatim when a user asks for that metric.
+ */
+export const notApplicable = (metric: MetricName, run: RunShape): string | undefined => {
+  const missing = metricViews[metric].filter((v) => !run.views.includes(v));
+  if (missing.length > 0) {
+    return `'${metric}' needs the model's ${missing.map((v) => `'${v}'`).join(' and ')} view${missing.length > 1 ? 's' : ''}, which it does not declare`;
+  }
+  if (needsMnist.includes(metric) && (run.dataWidth !== 784 || run.classes !== 10)) {
+    return `'${metric}' scores samples with saddle's MNIST classifier, but this run's data are ${run.dataWidth} wide with ${run.classes} classes`;
+  }
+  return undefined;
+};
+
+/** Every metric that applies to a run, in catalogue order: the default of `saddle eval`. */
+export const applicableMetrics = (run: RunShape): readonly MetricName[] =>
+  metricNames.filter((m) => notApplicable(m, run) === undefined);
+
+/** Parse a `--metrics a,b,c` list; unknown names are reported together, with the known ones. */
+export const parseMetricList = (
+  raw: string,
+): { readonly metrics: readonly MetricName[]; readonly unknown: readonly string[] } => {
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const known = (n: string): n is MetricName => (metricNames as readonly string[]).includes(n);
+  const metrics = metricNames.filter((m) => names.includes(m));
+  return { metrics, unknown: names.filter((n) => !known(n)) };
+};
+
+/** The run shape of a compiled plan: its declared views and its data declaration. */
+export const runShapeOf = (plan: Plan): RunShape => ({
+  views: (Object.keys(plan.views) as ViewName[]).filter((v) => plan.views[v] !== undefined),
+  dataWidth: plan.data.x.reduce((a, b) => a * b, 1),
+  classes: plan.data.classes,
+});
+
+/**
+ * The loss the model trains its reconstruction with (the first `reconstruction` term of its
+ * schedule), so the test error is on the training log's scale; `bce` when it has none.
+ */
+export const reconstructionMetricOf = (plan: Plan): ReconstructionMetric => {
+  for (const phase of planPhases(plan)) {
+    for (const instr of phase.program.instrs) if (instr.op.kind === 'reconstruction') return instr.op.metric;
+  }
+  return 'bce';
+};

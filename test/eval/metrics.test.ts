@@ -1,0 +1,56 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compile/index.js';
+import type { Model } from '../../src/dsl/ast.js';
+import {
+  applicableMetrics,
+  notApplicable,
+  parseMetricList,
+  reconstructionMetricOf,
+  runShapeOf,
+} from '../../src/eval/metrics.js';
+import { aae, aaeDefaults } from '../../src/zoo/aae.js';
+import { aaeSemisupervised } from '../../src/zoo/aae-semisupervised.js';
+
+const planOf = (m: Model) => {
+  const p = compile(m);
+  if (E.isLeft(p)) throw new Error(p.left.map((e) => e.message).join('; '));
+  return p.right;
+};
+
+describe('metric applicability', () => {
+  it('gives the paper AAE every metric but the classifier-head ones', () => {
+    const shape = runShapeOf(planOf(aae.build(aaeDefaults)));
+    expect(applicableMetrics(shape)).toEqual(['parzen', 'fid', 'score', 'recon', 'mmd']);
+    expect(notApplicable('cluster', shape)).toBe(
+      "'cluster' needs the model's 'classify' view, which it does not declare",
+    );
+  });
+
+  it('gives the semi-supervised AAE clustering and classification error', () => {
+    const shape = runShapeOf(planOf(aaeSemisupervised.build(aaeSemisupervised.defaults)));
+    expect(applicableMetrics(shape)).toEqual(expect.arrayContaining(['cluster', 'classify']));
+  });
+
+  it('refuses classifier metrics on data that is not MNIST-shaped', () => {
+    const shape = { views: ['sample' as const], dataWidth: 2, classes: 8 };
+    expect(applicableMetrics(shape)).toEqual(['parzen']);
+    expect(notApplicable('fid', shape)).toMatch(
+      /MNIST classifier, but this run's data are 2 wide with 8 classes/,
+    );
+    expect(notApplicable('mmd', shape)).toMatch(/'encode' and 'prior' views/);
+  });
+
+  it('reads the reconstruction loss the model trains with', () => {
+    expect(reconstructionMetricOf(planOf(aae.build(aaeDefaults)))).toBe('bce');
+    const squared = JSON.parse(
+      JSON.stringify(aae.build(aaeDefaults)).replaceAll('"metric":"bce"', '"metric":"mse"'),
+    ) as Model;
+    expect(reconstructionMetricOf(planOf(squared))).toBe('mse');
+  });
+
+  it('parses a --metrics list and reports unknown names', () => {
+    expect(parseMetricList('mmd, parzen,,fid')).toEqual({ metrics: ['parzen', 'fid', 'mmd'], unknown: [] });
+    expect(parseMetricList('fid,inception,fd').unknown).toEqual(['inception', 'fd']);
+  });
+});
