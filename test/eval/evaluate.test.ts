@@ -12,7 +12,7 @@ import { applicableMetrics, runShapeOf } from '../../src/eval/metrics.js';
 import { parzenLogLikelihood } from '../../src/eval/parzen.js';
 import type { ViewInput, ViewOptions } from '../../src/runtime/trainer.js';
 import { createTrainer } from '../../src/runtime/trainer.js';
-import { aaeSemisupervised } from '../../src/zoo/aae-semisupervised.js';
+import { aaeSemisupervisedDefaults, buildAaeSemisupervised } from '../../src/zoo/aae-semisupervised.js';
 import { gaussianMatrix, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
@@ -161,8 +161,8 @@ describe('evaluate with the MNIST classifier', () => {
 
 describe('evaluate a trained model', () => {
   it('computes every applicable metric of a tiny semi-supervised AAE, reproducibly', async () => {
-    const model = aaeSemisupervised.build(
-      { ...aaeSemisupervised.defaults, hidden: 16, latent: 2, labels: 50 },
+    const model = buildAaeSemisupervised(
+      { ...aaeSemisupervisedDefaults, hidden: 16, latent: 2, labels: 50 },
       { x: train.shape, classes: 10 },
     );
     const plan = compile(model);
