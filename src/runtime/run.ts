@@ -18,7 +18,7 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveCheckpoint } from './checkpoint.js';
-import type { LossRecord, Trainer } from './trainer.js';
+import { NonFiniteLossError, type LossRecord, type Trainer } from './trainer.js';
 
 /** One line of `metrics.jsonl`: a loss record and the seconds since this loop started. */
 export interface MetricsRecord extends LossRecord {
@@ -93,17 +93,27 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
   const listen = options.handleSigint ?? true;
   if (listen) process.once('SIGINT', onSigint);
 
+  const append = (records: readonly LossRecord[], time: number): void => {
+    if (records.length === 0) return;
+    const lines = records.map((r) =>
+      JSON.stringify({ iteration: r.iteration, epoch: r.epoch, losses: r.losses, time }),
+    );
+    appendFileSync(metrics, `${lines.join('\n')}\n`);
+  };
+
   const flush = async (): Promise<void> => {
-    const records = await trainer.readLosses();
-    if (records.length > 0) {
-      const time = (Date.now() - started) / 1000;
-      const lines = records.map((r) =>
-        JSON.stringify({ iteration: r.iteration, epoch: r.epoch, losses: r.losses, time }),
-      );
-      appendFileSync(metrics, `${lines.join('\n')}\n`);
-      const last = records[records.length - 1];
-      if (last !== undefined && onLog !== undefined) await onLog({ ...last, time });
+    let records: LossRecord[];
+    try {
+      records = await trainer.readLosses();
+    } catch (e) {
+      // The finite iterations before a NaN still belong in the log.
+      if (e instanceof NonFiniteLossError) append(e.records, (Date.now() - started) / 1000);
+      throw e;
     }
+    const time = (Date.now() - started) / 1000;
+    append(records, time);
+    const last = records[records.length - 1];
+    if (last !== undefined && onLog !== undefined) await onLog({ ...last, time });
     await yieldToEventLoop();
   };
 

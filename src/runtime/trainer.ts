@@ -121,6 +121,8 @@ export class NonFiniteLossError extends Error {
     readonly phase: string,
     readonly iteration: number,
     readonly value: number,
+    /** The finite records read before the bad one (so a log can still show how the run got there). */
+    readonly records: readonly LossRecord[] = [],
   ) {
     super(
       `loss of phase '${phase}' became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'} at iteration ${iteration}`,
@@ -188,6 +190,13 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
   const root = createRng(config.seed);
   const variables = createVariables(plan.nets, root.fork('init').nextFloat);
   const forwards: ReadonlyMap<string, Forward> = compileNets(plan.nets, variables);
+  // Trainable parameters per net, for programs that penalize them (`l2`).
+  const parameters = new Map(
+    plan.nets.map((n) => [
+      n.name,
+      n.params.filter((p) => p.trainable).flatMap((p) => variables.get(p.name) ?? []),
+    ]),
+  );
 
   const sampling: Rng = resume === undefined ? root.fork('sampling') : restoreRng(resume.sampling);
   const viewRng: Rng = resume === undefined ? root.fork('views') : restoreRng(resume.views);
@@ -226,6 +235,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
       training: true,
       updates: new Set(phase.update),
       where: `phase '${phase.name}'`,
+      parameters,
     }) as (evaluation: Evaluation) => tf.Scalar;
     live.set(phase, { phase, optimizer, varList, loss, stream });
   }
@@ -355,7 +365,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
       const losses: Record<string, number> = {};
       for (const name of phaseNames) {
         const value = values[k++] ?? Number.NaN;
-        if (!Number.isFinite(value)) throw new NonFiniteLossError(name, r.iteration, value);
+        if (!Number.isFinite(value)) throw new NonFiniteLossError(name, r.iteration, value, records);
         losses[name] = value;
       }
       records.push({ iteration: r.iteration, epoch: r.epoch, losses });
@@ -378,6 +388,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
       training: false,
       updates: new Set(),
       where: `view '${name}'`,
+      parameters,
     });
     views.set(name, compiled);
     return compiled;

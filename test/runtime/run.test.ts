@@ -136,6 +136,11 @@ describe('runTraining', () => {
     );
     expect(failure.message).toContain(`at iteration ${failure.iteration}`);
 
+    // Every finite iteration before the failure is in the log.
+    expect(readMetrics(outDir).map((l) => l.iteration)).toEqual(
+      Array.from({ length: failure.iteration - 1 }, (_, i) => i + 1),
+    );
+
     const manifest = readManifest(checkpointDir(outDir));
     expect(manifest.progress.iteration).toBeGreaterThan(0);
     expect(manifest.progress.iteration).toBeLessThan(failure.iteration);
@@ -144,6 +149,26 @@ describe('runTraining', () => {
       expect(Array.from(v.dataSync()).every(Number.isFinite), name).toBe(true);
     }
     restored.dispose();
+  });
+
+  it('stops cleanly on SIGINT: reads losses, checkpoints, returns stopped', async () => {
+    const outDir = join(root, 'sigint');
+    const trainer = createTrainer(config);
+    const listenersBefore = process.listenerCount('SIGINT');
+    const result = await runTraining({
+      trainer,
+      totalSteps: 50,
+      every: 2,
+      outDir,
+      onLog: (r) => {
+        if (r.iteration === 4) process.emit('SIGINT');
+      },
+    });
+    trainer.dispose();
+    expect(result).toMatchObject({ iteration: 4, stopped: true });
+    expect(readManifest(checkpointDir(outDir)).progress.iteration).toBe(4);
+    expect(readMetrics(outDir).map((l) => l.iteration)).toEqual([1, 2, 3, 4]);
+    expect(process.listenerCount('SIGINT')).toBe(listenersBefore);
   });
 
   it('rejects bad options by name', async () => {
