@@ -92,18 +92,24 @@ export type AddonLoader = () => AddonLoad;
 
 const addonFunctions = ['info', 'setThreads', 'gemm', 'adam', 'momentum', 'sgd', 'rmsprop'] as const;
 
-/** Where `scripts/build-native.mjs` puts the addon (this file sits three levels below the package root). */
-export const nativeAddonPath = (): string =>
-  path.resolve(
-    path.dirname(fileURLToPath(import.meta.url)),
-    '..',
-    '..',
-    '..',
-    'native',
-    'build',
-    'Release',
-    'saddle_native.node',
-  );
+/**
+ * Where `scripts/build-native.mjs` puts the addon: `native/build/Release/` of the package this file
+ * belongs to (found by walking up to the directory holding `native/binding.gyp`, so it works from
+ * `src/`, `dist/` and the benchmark's `dist/src/` alike).
+ */
+export const nativeAddonPath = (): string => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, 'native', 'binding.gyp'))) break;
+    const parent = path.dirname(dir);
+    if (parent === dir) {
+      dir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+      break;
+    }
+    dir = parent;
+  }
+  return path.join(dir, 'native', 'build', 'Release', 'saddle_native.node');
+};
 
 /** Check that a loaded module really is the kernel pack (a stale or foreign build is treated as absent). */
 export const asNativeAddon = (candidate: unknown): NativeAddon | undefined => {
