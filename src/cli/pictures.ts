@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../compile/plan.js';
 import { latentScatter, lossCurves, sampleGrid } from '../report/index.js';
@@ -81,6 +81,20 @@ const readMetrics = (outDir: string): LossRecord[] => {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as LossRecord);
+};
+
+/**
+ * Drop metrics lines past `iteration`: when a run resumes from its checkpoint, the iterations
+ * logged after that checkpoint are recomputed, and the log must not hold them twice.
+ */
+export const truncateMetrics = (outDir: string, iteration: number): void => {
+  const path = metricsFile(outDir);
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && (JSON.parse(l) as { iteration: number }).iteration <= iteration);
+  writeFileSync(`${path}.tmp`, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+  renameSync(`${path}.tmp`, path);
 };
 
 /** Write the run's pictures labelled `label` (an epoch number or `final`); returns the file names. */

@@ -10,10 +10,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeModel } from '../dsl/codec.js';
-import { runTraining } from '../runtime/run.js';
+import { hasCheckpoint } from '../runtime/checkpoint.js';
+import { checkpointDir, runTraining } from '../runtime/run.js';
 import { exportNets } from '../runtime/export.js';
 import { nonNegativeInt, oneOf, parse, positionals, positiveInt, strings } from './args.js';
 import { UsageError } from './errors.js';
+import { truncateMetrics } from './pictures.js';
 import { createProgress, formatLosses } from './progress.js';
 import { resolveModel } from './resolve.js';
 import { writePictures } from './pictures.js';
@@ -53,28 +55,38 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
   const every = positiveInt('train', 'every', v['every']) ?? 50;
 
   // --- the run: new, or the one being resumed -----------------------------------------------------
+  if (parsed.positionals.length > 1) positionals('train', parsed, ['zoo-id | spec.json']);
+  const [arg] = parsed.positionals;
+  const resolved = arg !== undefined ? resolveModel('train', arg, strings(v['set'])) : undefined;
+  const outDir =
+    typeof v['out'] === 'string' ? v['out'] : resolved !== undefined ? join('runs', resolved.model.name) : '';
+  if (outDir === '')
+    throw new UsageError('saddle train: expected <zoo-id | spec.json>, or --resume --out DIR');
+  const exists = existsSync(runFile(outDir));
   let run: RunFile;
-  let outDir: string;
-  if (resume) {
-    if (parsed.positionals.length > 1) positionals('train', parsed, ['zoo-id | spec.json']);
-    const [arg] = parsed.positionals;
-    outDir = typeof v['out'] === 'string' ? v['out'] : arg !== undefined ? join('runs', arg) : '';
-    if (outDir === '') throw new UsageError('saddle train: --resume needs the run directory (--out DIR)');
+  if (exists && !resume) {
+    throw new UsageError(
+      `saddle train: ${outDir} already holds a run; continue it with --resume${typeof v['out'] === 'string' ? '' : ` --out ${outDir}`} or choose another --out DIR`,
+    );
+  } else if (exists) {
     run = readRunFile('train', outDir);
-    for (const fixed of ['set', 'batch-size', 'seed', 'data'] as const) {
-      if (v[fixed] !== undefined) {
+    if (resolved !== undefined && JSON.stringify(encodeModel(resolved.model)) !== JSON.stringify(run.model)) {
+      throw new UsageError(
+        `saddle train: ${outDir} holds a run of another model or other options than "${arg ?? ''}"${strings(v['set']).length > 0 ? ' with these --set values' : ''}; resume it without them or choose another --out DIR`,
+      );
+    }
+    const recorded = { seed: run.seed, 'batch-size': run.batchSize, data: run.data } as const;
+    for (const [flag, value] of Object.entries(recorded)) {
+      if (v[flag] !== undefined && String(v[flag]) !== String(value)) {
         throw new UsageError(
-          `saddle train: --${fixed} cannot change when resuming; the run keeps the settings in ${runFile(outDir)}`,
+          `saddle train: --${flag} cannot change when resuming (${runFile(outDir)} has ${String(value)})`,
         );
       }
     }
   } else {
-    const [arg = ''] = positionals('train', parsed, ['zoo-id | spec.json']);
-    const resolved = resolveModel('train', arg, strings(v['set']));
-    outDir = typeof v['out'] === 'string' ? v['out'] : join('runs', resolved.model.name);
-    if (existsSync(runFile(outDir))) {
+    if (resolved === undefined) {
       throw new UsageError(
-        `saddle train: ${outDir} already holds a run; continue it with --resume${typeof v['out'] === 'string' ? '' : ` --out ${outDir}`} or choose another --out DIR`,
+        `saddle train: ${outDir} holds no run to resume; give a <zoo-id | spec.json> to start one`,
       );
     }
     run = {
@@ -87,13 +99,16 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       totalSteps: 0,
     };
   }
+  const fromCheckpoint = exists && hasCheckpoint(checkpointDir(outDir));
 
   // --- compile before touching tensors: errors cost nothing ---------------------------------------
   const opened = await openRun('train', run, {
     backend: backendChoice,
-    resumeFrom: resume ? outDir : undefined,
+    resumeFrom: fromCheckpoint ? outDir : undefined,
   });
   const { trainer, backend, data } = opened;
+  // Metrics logged after the checkpoint we continue from are about to be recomputed: drop them.
+  truncateMetrics(outDir, trainer.iteration);
   process.stdout.write(`${backend.banner}\n`);
   for (const w of backend.warnings) process.stderr.write(`${w}\n`);
 
@@ -105,7 +120,7 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       : resume && run.totalSteps > 0
         ? run.totalSteps
         : stepsPerEpoch);
-  if (resume && trainer.iteration >= totalSteps) {
+  if (fromCheckpoint && trainer.iteration >= totalSteps) {
     process.stdout.write(
       `saddle: ${outDir} has already trained ${trainer.iteration} of ${totalSteps} steps; give a larger --steps or --epochs to continue\n`,
     );
@@ -117,7 +132,7 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
 
   process.stdout.write(
     `training '${opened.plan.model}' on ${data.train.name} (${data.train.size} examples, batch ${run.batchSize}, ${stepsPerEpoch} steps/epoch) ` +
-      `${resume ? `from step ${trainer.iteration} ` : ''}to step ${totalSteps} (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), seed ${run.seed}\n` +
+      `${fromCheckpoint ? `from step ${trainer.iteration} ` : ''}to step ${totalSteps} (${(totalSteps / stepsPerEpoch).toFixed(2)} epochs), seed ${run.seed}\n` +
       `writing to ${outDir}/\n`,
   );
 

@@ -59,13 +59,14 @@ export const aaeMixture = (
       const angle = (2 * Math.PI * i) / k;
       const c = Math.cos(angle);
       const s = Math.sin(angle);
-      // scale = R(angle) · diag(radial, tangential): covariance R D² Rᵀ.
+      // scale = R(angle) · diag(radial, tangential): covariance R D² Rᵀ. `+ 0` turns −0 into 0,
+      // which JSON cannot represent, so the prior's spec round-trips exactly.
       return {
         weight: 1 / k,
-        mean: [shift * c, shift * s],
+        mean: [shift * c + 0, shift * s + 0],
         scale: [
-          [radial * c, -tangential * s],
-          [radial * s, tangential * c],
+          [radial * c + 0, -tangential * s + 0],
+          [radial * s + 0, tangential * c + 0],
         ],
       };
     }),

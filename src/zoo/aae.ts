@@ -26,7 +26,7 @@
  * @module
  */
 import * as t from 'io-ts';
-import type { Dist, Model } from '../dsl/ast.js';
+import type { DataDecl, Dist, Model } from '../dsl/ast.js';
 import {
   aaeMixture,
   adam,
@@ -52,6 +52,7 @@ import {
   swissRoll,
 } from '../dsl/index.js';
 import type { Sym } from '../dsl/symbol.js';
+import { pixels } from './data.js';
 import type { ZooEntry } from './entry.js';
 
 export const AaeOptions = t.type(
@@ -89,10 +90,10 @@ export const aaeDefaults: AaeOptions = {
 const priorOf = (o: AaeOptions): Dist =>
   o.prior === 'gaussian' ? gaussian(o.latent) : o.prior === 'mixture10' ? aaeMixture() : swissRoll();
 
-export const buildAae = (o: AaeOptions): Model => {
+export const buildAae = (o: AaeOptions, data: DataDecl = mnist): Model => {
   const encoderOut = o.posterior === 'gaussian' ? 2 * o.latent : o.latent;
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden, encoderOut]));
-  const decoder = net<'code', 'data'>('decoder', seq(mlp([o.hidden, o.hidden, 784]), sigmoid));
+  const decoder = net<'code', 'data'>('decoder', seq(mlp([o.hidden, o.hidden, pixels(data)]), sigmoid));
   const discriminator = critic<'code'>('discriminator', mlp([o.hidden, o.hidden, 1]));
 
   const x = input();
@@ -113,7 +114,7 @@ export const buildAae = (o: AaeOptions): Model => {
   const gan = ganGame(discriminator, { real: zPrior, fake: z, form: o.form });
 
   return model('aae', {
-    data: mnist,
+    data,
     nets: [encoder, decoder, discriminator],
     schedule: [
       phase('reconstruction', {
