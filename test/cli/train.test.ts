@@ -1,0 +1,107 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodePng } from '../../src/report/index.js';
+import { encodeModel } from '../../src/dsl/codec.js';
+import { aaeDefaults, buildAae } from '../../src/zoo/aae.js';
+import { saddle } from './helpers.js';
+
+// A small AAE on the 9×9 tiny digits (81 pixels), 2-D codes so the latent picture applies.
+const tmp = mkdtempSync(join(tmpdir(), 'saddle-train-'));
+const spec = join(tmp, 'tiny-aae.json');
+writeFileSync(
+  spec,
+  JSON.stringify(encodeModel(buildAae({ ...aaeDefaults, hidden: 16, latent: 2 }, { x: [81], classes: 10 }))),
+);
+const common = ['--data', 'tiny', '--backend', 'cpu', '--batch-size', '50', '--seed', '3', '--every', '5'];
+
+const metricIterations = (dir: string): number[] =>
+  readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { iteration: number }).iteration);
+
+describe('saddle train / sample on a spec file', () => {
+  const out = join(tmp, 'run');
+
+  it('trains, logging every iteration, and writes checkpoint, pictures and exported nets', async () => {
+    const r = await saddle('train', spec, ...common, '--steps', '20', '--out', out);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^saddle backend: cpu/);
+    expect(metricIterations(out)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    for (const f of [
+      'run.json',
+      'checkpoint/checkpoint.json',
+      'samples-final.png',
+      'latent-final.png',
+      'loss.png',
+    ]) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const grid = decodePng(readFileSync(join(out, 'samples-final.png')));
+    expect(grid.width).toBeGreaterThan(10 * 9);
+    for (const net of ['encoder', 'decoder', 'discriminator']) {
+      const modelJson = JSON.parse(readFileSync(join(out, 'export', net, 'model.json'), 'utf8')) as {
+        weightsManifest: unknown[];
+      };
+      expect(modelJson.weightsManifest.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses to overwrite a run, and --resume continues it to the new total length', async () => {
+    const again = await saddle('train', spec, ...common, '--steps', '20', '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a run; continue it with --resume/);
+
+    const changed = await saddle('train', '--resume', '--out', out, '--seed', '4', '--steps', '30');
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/--seed cannot change when resuming/);
+
+    const r = await saddle(
+      'train',
+      '--resume',
+      '--out',
+      out,
+      '--backend',
+      'cpu',
+      '--steps',
+      '30',
+      '--every',
+      '5',
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/from step 20 to step 30/);
+    expect(metricIterations(out)).toEqual(Array.from({ length: 30 }, (_, i) => i + 1));
+
+    const done = await saddle('train', '--resume', '--out', out, '--backend', 'cpu');
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/already trained 30 of 30 steps/);
+  });
+
+  it('draws a grid of samples from the trained run', async () => {
+    const file = join(tmp, 'drawn.png');
+    const r = await saddle('sample', out, '--n', '16', '--out', file, '--seed', '1', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/16 samples of 'aae' \(step 30, seed 1\)/);
+    expect(decodePng(readFileSync(file)).width).toBeGreaterThan(0);
+  });
+
+  it('rejects data of a shape the model does not declare', async () => {
+    const r = await saddle(
+      'train',
+      spec,
+      '--data',
+      'ring',
+      '--backend',
+      'cpu',
+      '--steps',
+      '1',
+      '--out',
+      join(tmp, 'ring'),
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/declares data of shape \[81\].*'ring' has shape \[2\]/);
+  });
+});
