@@ -7,7 +7,8 @@
  * same synthetic MNIST-shaped data, batch 100: warm-up iterations, then several timed runs
  * alternating saddle / hand-written (so load changes hit both alike); each run ends by reading the
  * losses back, so all queued work is inside the timing. Reported: the median ms per iteration,
- * samples per second, and saddle ÷ hand-written. The hand-written loops get the optimizer saddle
+ * the median process CPU time per iteration (all threads; what a busy shared machine distorts least),
+ * samples per second, and saddle ÷ hand-written (wall clock). The hand-written loops get the optimizer saddle
  * would pick (the native one when the kernel pack is active), so the ratio measures the DSL's cost
  * and nothing else.
  *
@@ -180,10 +181,16 @@ const handwrittenRunner = (model: BenchModel, data: Dataset): Runner => {
   };
 };
 
-const time = async (runner: Runner, iterations: number): Promise<number> => {
+/** Wall-clock and process-CPU milliseconds per iteration (CPU time is what load on a shared box inflates least). */
+const time = async (runner: Runner, iterations: number): Promise<{ wall: number; cpu: number }> => {
+  const cpu = process.cpuUsage();
   const start = performance.now();
   await runner.run(iterations);
-  return (performance.now() - start) / iterations;
+  const used = process.cpuUsage(cpu);
+  return {
+    wall: (performance.now() - start) / iterations,
+    cpu: (used.user + used.system) / 1000 / iterations,
+  };
 };
 
 interface Row {
@@ -194,6 +201,8 @@ interface Row {
   readonly msPerStep: number;
   readonly samplesPerSec: number;
   readonly runsMs: readonly number[];
+  /** Median process CPU time per iteration (all threads), ms. */
+  readonly cpuMsPerStep: number;
   readonly stepsPerRun: number;
   readonly ratio?: number;
   readonly tfjsVersion: string;
@@ -224,10 +233,15 @@ const benchModel = async (
     await runners.saddle.run(warmup);
     await runners.handwritten.run(warmup);
     const times: Record<'saddle' | 'handwritten', number[]> = { saddle: [], handwritten: [] };
+    const cpuTimes: Record<'saddle' | 'handwritten', number[]> = { saddle: [], handwritten: [] };
     for (let r = 0; r < runs; r++) {
       // Alternate which goes first, so drifting load does not favour one side.
       const order = r % 2 === 0 ? (['saddle', 'handwritten'] as const) : (['handwritten', 'saddle'] as const);
-      for (const impl of order) times[impl].push(await time(runners[impl], steps));
+      for (const impl of order) {
+        const t = await time(runners[impl], steps);
+        times[impl].push(t.wall);
+        cpuTimes[impl].push(t.cpu);
+      }
     }
     const loadAvg = os.loadavg().map((l, i) => Math.max(l, loadBefore[i] ?? 0));
     const saddleMs = median(times.saddle);
@@ -252,6 +266,7 @@ const benchModel = async (
         msPerStep: saddleMs,
         samplesPerSec: (1000 * BATCH) / saddleMs,
         runsMs: times.saddle,
+        cpuMsPerStep: median(cpuTimes.saddle),
         ratio: saddleMs / handMs,
       },
       {
@@ -260,12 +275,13 @@ const benchModel = async (
         msPerStep: handMs,
         samplesPerSec: (1000 * BATCH) / handMs,
         runsMs: times.handwritten,
+        cpuMsPerStep: median(cpuTimes.handwritten),
       },
     ];
     for (const row of rows) {
       log(
         `${row.model.padEnd(7)} ${row.backend.padEnd(8)} ${row.impl.padEnd(11)} ${String(BATCH).padStart(5)} ` +
-          `${fmt(row.msPerStep).padStart(9)} ${fmt(row.samplesPerSec, 0).padStart(10)} ` +
+          `${fmt(row.msPerStep).padStart(9)} ${fmt(row.cpuMsPerStep).padStart(9)} ${fmt(row.samplesPerSec, 0).padStart(10)} ` +
           `${row.ratio === undefined ? '' : fmt(row.ratio, 3).padStart(6)}`,
       );
     }
@@ -304,7 +320,7 @@ const main = async (): Promise<void> => {
     out('');
     out(info.banner);
     info.warnings.forEach((w) => out(`  ${w}`));
-    out('model   backend  impl        batch  ms/step   samples/s  saddle/handwritten');
+    out('model   backend  impl        batch  ms/step    cpu ms  samples/s  saddle/handwritten');
     for (const model of models) {
       const rows = await benchModel(model, info, options, data, out);
       if (options.json) rows.forEach((row) => console.log(JSON.stringify(row)));
