@@ -57,6 +57,11 @@ const layerText = (l: PlanLayer): string =>
     .with({ op: 'reshape' }, () => 'reshape')
     .with({ op: 'flatten' }, () => 'flatten')
     .with({ op: 'maxPool' }, (m) => `maxPool ${m.size}×${m.size} /${m.stride}`)
+    .with({ op: 'randomFeatures' }, (r) => {
+      const init = r.frequencies.init;
+      const fixed = typeof init === 'object' ? ` (σ ${1 / init.std}, seed ${init.seed}, frozen)` : '';
+      return `randomFeatures ${r.outShape[0]}${fixed}`;
+    })
     .exhaustive();
 
 const layerParams = (l: PlanLayer): number =>
@@ -67,6 +72,7 @@ const layerParams = (l: PlanLayer): number =>
     .with({ op: 'batchNorm' }, (b) =>
       [b.gamma, b.beta, b.movingMean, b.movingVariance].reduce((a, p) => a + shapeSize(p.shape), 0),
     )
+    .with({ op: 'randomFeatures' }, (r) => shapeSize(r.frequencies.shape))
     .with({ op: P.union('activation', 'dropout', 'reshape', 'flatten', 'maxPool') }, () => 0)
     .exhaustive();
 
@@ -107,15 +113,28 @@ export const opText = (op: Op): string =>
     .with({ kind: 'add' }, (o) => `add(${vs(o.terms)})`)
     .with({ kind: 'gaussianCode' }, (o) => `gaussianCode '${o.site}'(${v(o.params)})`)
     .with({ kind: 'stopGradient' }, (o) => `stopGradient(${v(o.of)})`)
+    .with({ kind: 'features' }, (o) => `features ${o.net}[:${o.layers}](${v(o.input)})`)
     .with(
       { kind: 'reconstruction' },
       (o) => `reconstruction ${o.metric}(target ${v(o.target)}, output ${v(o.output)})`,
     )
     .with({ kind: 'ganCritic' }, (o) => `ganCritic ${o.form}(real ${v(o.real)}, fake ${vs(o.fake)})`)
     .with({ kind: 'ganGenerator' }, (o) => `ganGenerator ${o.form}(fake ${vs(o.fake)})`)
+    .with({ kind: 'witnessCritic' }, (o) => `witnessCritic(real ${v(o.real)}, fake ${v(o.fake)})`)
+    .with({ kind: 'witnessGenerator' }, (o) => `witnessGenerator(real ${v(o.real)}, fake ${v(o.fake)})`)
+    .with({ kind: 'fganCritic' }, (o) => `fganCritic ${o.divergence}(real ${v(o.real)}, fake ${v(o.fake)})`)
+    .with(
+      { kind: 'fganGenerator' },
+      (o) => `fganGenerator ${o.divergence}(real ${v(o.real)}, fake ${v(o.fake)})`,
+    )
+    .with({ kind: 'l2' }, (o) => `l2(${o.net})`)
     .with({ kind: 'mmd' }, (o) => `mmd(${v(o.a)}, ${v(o.b)}; σ ${o.sigmas.join(', ')})`)
     .with({ kind: 'crossEntropy' }, (o) => `crossEntropy(probs ${v(o.probs)}, target ${v(o.target)})`)
     .with({ kind: 'klGaussian' }, (o) => `klGaussian(${v(o.params)})`)
+    .with(
+      { kind: 'mutualInformation' },
+      (o) => `mutualInformation(probs ${v(o.probs)}, code ${v(o.code)}; H ${o.entropy.toFixed(4)})`,
+    )
     .with({ kind: 'scale' }, (o) => `scale(${o.by}, ${v(o.of)})`)
     .with({ kind: 'sum' }, (o) => `sum(${vs(o.of)})`)
     .exhaustive();

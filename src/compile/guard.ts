@@ -11,7 +11,7 @@
  *
  * @module
  */
-import type { DistKind, ExprKind, LayerKind, LossKind, Optimizer, ViewName } from '../dsl/ast.js';
+import type { DistKind, ExprKind, GameKind, LayerKind, LossKind, Optimizer, ViewName } from '../dsl/ast.js';
 import type { CompileError } from './plan.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -114,6 +114,7 @@ const layerTable: Table<LayerKind> = {
   conv2d: [{ filters: num, kernel: num, stride: num, padding }],
   deconv2d: [{ filters: num, kernel: num, stride: num, padding }],
   maxPool: [{ size: num, stride: num }],
+  randomFeatures: [{ features: num, sigma: num, seed: num }],
 };
 const layer = tagged('a layer', () => layerTable);
 
@@ -141,16 +142,23 @@ const exprTable: Table<ExprKind> = {
   add: [{ terms: arrayOf((v, p, o) => expr(v, p, o)) }],
   gaussianCode: [{ site: str, params: (v, p, o) => expr(v, p, o) }],
   stopGradient: [{ of: (v, p, o) => expr(v, p, o) }],
+  features: [{ net: str, input: (v, p, o) => expr(v, p, o), layers: num }],
 };
 const expr: Check = tagged('an expression', () => exprTable);
 
-const game = record({
-  kind: literal('gan'),
-  form: literal('minimax', 'nonSaturating', 'leastSquares'),
-  critic: str,
-  real: expr,
-  fake: arrayOf(expr),
-});
+const gameTable: Table<GameKind> = {
+  gan: [
+    {
+      form: literal('minimax', 'nonSaturating', 'leastSquares'),
+      critic: str,
+      real: expr,
+      fake: arrayOf(expr),
+    },
+  ],
+  witness: [{ critic: str, real: expr, fake: expr }],
+  fgan: [{ divergence: literal('reverseKL', 'forwardKL'), critic: str, real: expr, fake: expr }],
+};
+const game = tagged('a game', () => gameTable);
 
 const lossTable: Table<LossKind> = {
   reconstruction: [{ target: expr, output: expr, metric: literal('bce', 'mse') }],
@@ -158,6 +166,8 @@ const lossTable: Table<LossKind> = {
   mmd: [{ a: expr, b: expr, kernel: record({ kind: literal('rbf'), sigmas: arrayOf(num) }) }],
   crossEntropy: [{ probs: expr, target: expr }],
   klGaussian: [{ code: expr }],
+  mutualInformation: [{ probs: expr, code: expr }],
+  l2: [{ net: str }],
   scale: [{ by: num, term: (v, p, o) => loss(v, p, o) }],
   sum: [{ terms: arrayOf((v, p, o) => loss(v, p, o)) }],
 };

@@ -20,7 +20,7 @@ import type { Dist, Expr, Game, GameView, Loss, Model, NetDecl, Shape } from '..
 import type { Instr, LoggedTerm, Op, PlanDist, PlanNet, Program, Rows, ValueId } from './plan.js';
 import { prune } from './program.js';
 import { distIssues, isPositiveInt } from './ranges.js';
-import { describeShape, lowerNet, sameShape } from './shapes.js';
+import { describeShape, featurePrefix, lowerNet, sameShape } from './shapes.js';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -136,6 +136,10 @@ const sameRows = (a: Rows, b: Rows): boolean => a === b;
 
 const flip = (view: GameView): GameView => (view === 'critic' ? 'generator' : 'critic');
 
+/** `H(p) = −Σ p log p` in nats (`0 log 0 = 0`): the entropy the mutual-information bound starts from. */
+export const categoricalEntropy = (probs: readonly number[]): number =>
+  probs.reduce((h, p) => (p > 0 ? h - p * Math.log(p) : h), 0);
+
 /**
  * A log label for a loss term: `reconstruction`, `gan critic`, `0.5 × mmd`. With `detailed`, game
  * views also name their critic (`gan critic of classCritic`), to tell two games apart.
@@ -148,6 +152,8 @@ export const termLabel = (loss: Loss, detailed = false): string =>
     .with({ kind: 'mmd' }, () => 'mmd')
     .with({ kind: 'crossEntropy' }, () => 'cross-entropy')
     .with({ kind: 'klGaussian' }, () => 'kl')
+    .with({ kind: 'l2' }, (l) => `l2 of ${l.net}`)
+    .with({ kind: 'mutualInformation' }, () => 'negative mi bound')
     .with({ kind: 'scale' }, (l) => `${l.by} × ${termLabel(l.term, detailed)}`)
     .with({ kind: 'sum' }, () => 'sum')
     .exhaustive();
@@ -217,7 +223,16 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
 
   // ---- nets ----
 
-  const applyNet = (b: Builder, name: string, x: Val | undefined, path: string, namePath: string) => {
+  /**
+   * The lowered net `name` for inputs like `x`: the first application fixes the net's input shape
+   * (and lowers it), every later one is held to it. `undefined` (after reporting) when it cannot.
+   */
+  const resolveNet = (
+    name: string,
+    x: Val | undefined,
+    path: string,
+    namePath: string,
+  ): PlanNet | undefined => {
     const state = nets.get(name);
     if (state === undefined) return unknownNet(namePath, name);
     state.applied = true;
@@ -238,8 +253,36 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       );
       return undefined;
     }
-    if (state.plan === undefined) return undefined;
-    return emit(b, { kind: 'apply', net: name, input: x.id }, state.plan.outShape, x.rows);
+    return state.plan;
+  };
+
+  const applyNet = (b: Builder, name: string, x: Val | undefined, path: string, namePath: string) => {
+    const plan = resolveNet(name, x, path, namePath);
+    if (plan === undefined || x === undefined) return undefined;
+    return emit(b, { kind: 'apply', net: name, input: x.id }, plan.outShape, x.rows);
+  };
+
+  /** A prefix of a net (`features`): its own op, or the whole application when it is all layers. */
+  const netFeatures = (b: Builder, f: Extract<Expr, { kind: 'features' }>, path: string) => {
+    const x = expr(b, f.input, `${path}.input`);
+    const plan = resolveNet(f.net, x, path, `${path}.net`);
+    const decl = nets.get(f.net)?.decl;
+    if (decl === undefined) return undefined;
+    const prefix = featurePrefix(decl, f.layers, path);
+    if (!prefix.ok) {
+      report(prefix.error.path, prefix.error.message);
+      return undefined;
+    }
+    const last = plan?.layers[prefix.lowered - 1];
+    if (plan === undefined || x === undefined || last === undefined) return undefined;
+    if (prefix.lowered === plan.layers.length)
+      return emit(b, { kind: 'apply', net: f.net, input: x.id }, plan.outShape, x.rows);
+    return emit(
+      b,
+      { kind: 'features', net: f.net, input: x.id, layers: prefix.lowered },
+      last.outShape,
+      x.rows,
+    );
   };
 
   // ---- draws ----
@@ -463,6 +506,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         const of = expr(b, s.of, `${path}.of`);
         return of === undefined ? undefined : emit(b, { kind: 'stopGradient', of: of.id }, of.shape, of.rows);
       })
+      .with({ kind: 'features' }, (f) => netFeatures(b, f, path))
       .exhaustive();
 
   // ---- losses ----
@@ -491,6 +535,34 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     return true;
   };
 
+  /** The fake values a game's critic scores, each with its path (a GAN may score several sets). */
+  const gameFakes = (game: Game, path: string): readonly (readonly [Expr, string])[] =>
+    game.kind === 'gan'
+      ? game.fake.map((f, i) => [f, `${path}.game.fake[${i}]`] as const)
+      : [[game.fake, `${path}.game.fake`] as const];
+
+  /** The loss instruction of one view of a game, given the critic's outputs on real and fake. */
+  const gameOp = (game: Game, view: GameView, real: ValueId, fake: readonly ValueId[]): Op =>
+    match(game)
+      .returnType<Op>()
+      .with({ kind: 'gan' }, (g) =>
+        view === 'critic'
+          ? { kind: 'ganCritic', form: g.form, real, fake }
+          : { kind: 'ganGenerator', form: g.form, fake },
+      )
+      .with({ kind: 'witness' }, () => ({
+        kind: view === 'critic' ? 'witnessCritic' : 'witnessGenerator',
+        real,
+        fake: fake[0] ?? real,
+      }))
+      .with({ kind: 'fgan' }, (g) => ({
+        kind: view === 'critic' ? 'fganCritic' : 'fganGenerator',
+        divergence: g.divergence,
+        real,
+        fake: fake[0] ?? real,
+      }))
+      .exhaustive();
+
   const gameLoss = (b: Builder, game: Game, view: GameView, path: string, sign: number) => {
     const decl = nets.get(game.critic)?.decl;
     if (decl === undefined) unknownNet(`${path}.game.critic`, game.critic);
@@ -499,19 +571,24 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         `${path}.game.critic`,
         `'${game.critic}' is not a critic, and games only accept critics (declare it with critic(...))`,
       );
-    if (game.fake.length === 0) report(`${path}.game.fake`, 'a game needs at least one fake value');
+    const fakeExprs = gameFakes(game, path);
+    if (fakeExprs.length === 0) report(`${path}.game.fake`, 'a game needs at least one fake value');
     const real = expr(b, game.real, `${path}.game.real`);
-    const fakes = game.fake.map((f, i) => expr(b, f, `${path}.game.fake[${i}]`));
-    if (decl?.role !== 'critic' || game.fake.length === 0) return undefined;
+    const fakes = fakeExprs.map(([f, at]) => expr(b, f, at));
+    if (decl?.role !== 'critic' || fakeExprs.length === 0) return undefined;
     const score = (x: Val | undefined, at: string) => applyNet(b, game.critic, x, at, `${path}.game.critic`);
     const realLogit = score(real, `${path}.game.real`);
-    const fakeLogits = defined(fakes.map((f, i) => score(f, `${path}.game.fake[${i}]`)));
+    const fakeLogits = defined(fakes.map((f, i) => score(f, fakeExprs[i]?.[1] ?? `${path}.game.fake`)));
     if (realLogit === undefined || fakeLogits === undefined) return undefined;
-    const fake = fakeLogits.map((f) => f.id);
-    const value =
-      view === 'critic'
-        ? scalar(b, { kind: 'ganCritic', form: game.form, real: realLogit.id, fake })
-        : scalar(b, { kind: 'ganGenerator', form: game.form, fake });
+    const value = scalar(
+      b,
+      gameOp(
+        game,
+        view,
+        realLogit.id,
+        fakeLogits.map((f) => f.id),
+      ),
+    );
     b.games.push({
       path,
       critic: game.critic,
@@ -593,6 +670,40 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         const params = expr(b, k.code.params, `${path}.code.params`);
         if (code === undefined || params === undefined) return undefined;
         return scalar(b, { kind: 'klGaussian', params: params.id });
+      })
+      .with({ kind: 'l2' }, (l) => {
+        const decl = nets.get(l.net)?.decl;
+        if (decl === undefined) return unknownNet(`${path}.net`, l.net);
+        if (!decl.trainable) {
+          report(
+            `${path}.net`,
+            `l2 penalizes the trainable parameters of '${l.net}', but it is frozen (trainable: false), so the term is constant`,
+          );
+          return undefined;
+        }
+        return scalar(b, { kind: 'l2', net: l.net });
+      })
+      .with({ kind: 'mutualInformation' }, (m) => {
+        const probs = expr(b, m.probs, `${path}.probs`);
+        const code = expr(b, m.code, `${path}.code`);
+        const dist = m.code.kind === 'sample' ? m.code.dist : undefined;
+        if (dist?.kind !== 'categorical') {
+          const got = dist === undefined ? `a '${m.code.kind}'` : `a draw from a ${dist.kind}`;
+          report(
+            `${path}.code`,
+            `mutualInformation needs the categorical draw s itself (sample(site, categorical(k))), ` +
+              `whose entropy H(s) its bound uses, but gets ${got}`,
+          );
+          return undefined;
+        }
+        if (probs === undefined || code === undefined) return undefined;
+        if (!comparable(m, path, 'mutualInformation', ['probs', probs], ['code', code])) return undefined;
+        return scalar(b, {
+          kind: 'mutualInformation',
+          probs: probs.id,
+          code: code.id,
+          entropy: categoricalEntropy(dist.probs),
+        });
       })
       .with({ kind: 'scale' }, (s) => {
         if (!Number.isFinite(s.by)) {

@@ -12,7 +12,16 @@
  *
  * @module
  */
-import type { ActivationFn, DataDecl, GanForm, Optimizer, Shape, StreamDecl, ViewName } from '../dsl/ast.js';
+import type {
+  ActivationFn,
+  DataDecl,
+  FDivergence,
+  GanForm,
+  Optimizer,
+  Shape,
+  StreamDecl,
+  ViewName,
+} from '../dsl/ast.js';
 
 // -------------------------------------------------------------------------------------------------
 // errors
@@ -31,7 +40,16 @@ export interface CompileError {
 // nets
 // -------------------------------------------------------------------------------------------------
 
-export type ParamInit = 'glorotUniform' | 'zeros' | 'ones';
+/**
+ * How a parameter starts. The named initializers draw from the run's seed; `randomNormal` draws
+ * `N(0, std²)` entries from its *own* seed, so a fixed random map (random Fourier frequencies) is
+ * the same function in every run, whatever the run's seed.
+ */
+export type ParamInit =
+  | 'glorotUniform'
+  | 'zeros'
+  | 'ones'
+  | { readonly kind: 'randomNormal'; readonly std: number; readonly seed: number };
 
 /**
  * One tensor of a net's state. Trainable ones are what phases update; the others (batch-norm
@@ -88,6 +106,8 @@ export type PlanLayer = LayerShapes &
         readonly activation: Activation;
       }
     | { readonly op: 'maxPool'; readonly size: number; readonly stride: number }
+    /** `√(2/D) · [cos(xW), sin(xW)]` with the frozen frequency matrix `W` (`[in, D/2]`). */
+    | { readonly op: 'randomFeatures'; readonly frequencies: ParamSpec }
   );
 
 export type PlanLayerOp = PlanLayer['op'];
@@ -142,6 +162,8 @@ export type Op =
   /** `params` is `[mean | logvar]`; draws ε at `site`. */
   | { readonly kind: 'gaussianCode'; readonly site: string; readonly params: ValueId }
   | { readonly kind: 'stopGradient'; readonly of: ValueId }
+  /** The net's first `layers` *lowered* layers applied to `input` (a prefix of `apply`). */
+  | { readonly kind: 'features'; readonly net: string; readonly input: ValueId; readonly layers: number }
   // ---- scalar losses ----
   | {
       readonly kind: 'reconstruction';
@@ -158,10 +180,37 @@ export type Op =
     }
   /** The generator's loss on the fake logits, per `form`. */
   | { readonly kind: 'ganGenerator'; readonly form: GanForm; readonly fake: readonly ValueId[] }
+  /** The witness critic's loss `E f(fake) − E f(real)` on its raw outputs (the IPM game's `−V`). */
+  | { readonly kind: 'witnessCritic'; readonly real: ValueId; readonly fake: ValueId }
+  /** The witness game's value `V = E f(real) − E f(fake)`, which the opponent minimizes. */
+  | { readonly kind: 'witnessGenerator'; readonly real: ValueId; readonly fake: ValueId }
+  /** The f-GAN critic's loss `−V` on its raw outputs, `V` per `divergence` (see `FDivergence`). */
+  | {
+      readonly kind: 'fganCritic';
+      readonly divergence: FDivergence;
+      readonly real: ValueId;
+      readonly fake: ValueId;
+    }
+  /** The f-GAN value `V` (the divergence estimate), which the opponent minimizes. */
+  | {
+      readonly kind: 'fganGenerator';
+      readonly divergence: FDivergence;
+      readonly real: ValueId;
+      readonly fake: ValueId;
+    }
+  /** `½ Σ θ²` over the trainable parameters of `net` (read directly, not through a value). */
+  | { readonly kind: 'l2'; readonly net: string }
   | { readonly kind: 'mmd'; readonly a: ValueId; readonly b: ValueId; readonly sigmas: readonly number[] }
   | { readonly kind: 'crossEntropy'; readonly probs: ValueId; readonly target: ValueId }
   /** KL of the Gaussian whose `[mean | logvar]` is `params`, to N(0, I). */
   | { readonly kind: 'klGaussian'; readonly params: ValueId }
+  /** `crossEntropy(probs, code) − entropy`: the negated mutual-information lower bound (nats). */
+  | {
+      readonly kind: 'mutualInformation';
+      readonly probs: ValueId;
+      readonly code: ValueId;
+      readonly entropy: number;
+    }
   | { readonly kind: 'scale'; readonly by: number; readonly of: ValueId }
   | { readonly kind: 'sum'; readonly of: readonly ValueId[] };
 

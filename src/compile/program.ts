@@ -30,12 +30,22 @@ export const mapOperands = (op: Op, f: (id: ValueId) => ValueId): Op =>
     .with({ kind: 'add' }, (o) => ({ ...o, terms: o.terms.map(f) }))
     .with({ kind: 'gaussianCode' }, (o) => ({ ...o, params: f(o.params) }))
     .with({ kind: 'stopGradient' }, (o) => ({ ...o, of: f(o.of) }))
+    .with({ kind: 'features' }, (o) => ({ ...o, input: f(o.input) }))
     .with({ kind: 'reconstruction' }, (o) => ({ ...o, target: f(o.target), output: f(o.output) }))
     .with({ kind: 'ganCritic' }, (o) => ({ ...o, real: f(o.real), fake: o.fake.map(f) }))
     .with({ kind: 'ganGenerator' }, (o) => ({ ...o, fake: o.fake.map(f) }))
+    .with(
+      { kind: 'witnessCritic' },
+      { kind: 'witnessGenerator' },
+      { kind: 'fganCritic' },
+      { kind: 'fganGenerator' },
+      (o) => ({ ...o, real: f(o.real), fake: f(o.fake) }),
+    )
+    .with({ kind: 'l2' }, (o) => o)
     .with({ kind: 'mmd' }, (o) => ({ ...o, a: f(o.a), b: f(o.b) }))
     .with({ kind: 'crossEntropy' }, (o) => ({ ...o, probs: f(o.probs), target: f(o.target) }))
     .with({ kind: 'klGaussian' }, (o) => ({ ...o, params: f(o.params) }))
+    .with({ kind: 'mutualInformation' }, (o) => ({ ...o, probs: f(o.probs), code: f(o.code) }))
     .with({ kind: 'scale' }, (o) => ({ ...o, of: f(o.of) }))
     .with({ kind: 'sum' }, (o) => ({ ...o, of: o.of.map(f) }))
     .exhaustive();
@@ -77,7 +87,10 @@ export const differentiableNets = (program: Program, from: ValueId): ReadonlySet
     seen.add(id);
     const instr = program.instrs[id];
     if (instr === undefined) continue;
-    if (instr.op.kind === 'apply') nets.add(instr.op.net);
+    // A net's parameters enter through its applications (whole or a prefix, `features`) and through
+    // penalties on them (`l2`).
+    if (instr.op.kind === 'apply' || instr.op.kind === 'features' || instr.op.kind === 'l2')
+      nets.add(instr.op.net);
     stack.push(...differentiableOperands(instr.op));
   }
   return nets;

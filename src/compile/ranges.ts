@@ -95,6 +95,21 @@ export const layerIssues = (layer: Layer, path: string): CompileError[] =>
         positiveInt('size', l.size, 'maxPool size'),
         positiveInt('stride', l.stride, 'maxPool stride'),
       ])
+      .with({ kind: 'randomFeatures' }, (l) => [
+        [
+          'features',
+          isPositiveInt(l.features) && l.features % 2 === 0,
+          'randomFeatures features must be a positive even integer (a cosine and a sine per frequency)',
+          l.features,
+        ],
+        positive('sigma', l.sigma, 'randomFeatures sigma (the RBF bandwidth)'),
+        [
+          'seed',
+          Number.isInteger(l.seed) && l.seed >= 0 && l.seed <= 0xffffffff,
+          'randomFeatures seed must be a whole number in [0, 2³² − 1]',
+          l.seed,
+        ],
+      ])
       .exhaustive(),
   );
 

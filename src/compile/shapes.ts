@@ -58,6 +58,33 @@ const convLength = (n: number, k: number, s: number, padding: 'same' | 'valid'):
 const deconvLength = (n: number, k: number, s: number, padding: 'same' | 'valid'): number =>
   padding === 'same' ? n * s : n * s + Math.max(k - s, 0);
 
+/**
+ * Whether `layer` and the activation after it become one lowered layer (dense and convolutions
+ * fuse their activation). The single rule both `lowerNet` and `featurePrefix` follow, so a count of
+ * declared layers always maps to the same lowered layers the runtime executes.
+ */
+const fusesWithNext = (layer: Layer, next: Layer | undefined): boolean =>
+  activationOf(next) !== undefined &&
+  match(layer)
+    .returnType<boolean>()
+    .with({ kind: P.union('dense', 'conv2d', 'deconv2d') }, () => true)
+    .with(
+      {
+        kind: P.union(
+          'activation',
+          'leakyRelu',
+          'dropout',
+          'batchNorm',
+          'reshape',
+          'flatten',
+          'maxPool',
+          'randomFeatures',
+        ),
+      },
+      () => false,
+    )
+    .exhaustive();
+
 type Step =
   | { readonly ok: true; readonly layer: PlanLayer; readonly fused: boolean }
   | { readonly ok: false; readonly error: CompileError | undefined };
@@ -80,7 +107,7 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
   });
   const next = activationOf(decl.layers[index + 1]);
   const fusedActivation = next ?? LINEAR;
-  const fused = next !== undefined;
+  const fused = fusesWithNext(layer, decl.layers[index + 1]);
   const here = `${layer.kind} in net '${decl.name}'`;
 
   return match(layer)
@@ -198,6 +225,24 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
         layer: { op: 'maxPool', inShape, outShape, size: l.size, stride: l.stride },
       };
     })
+    .with({ kind: 'randomFeatures' }, (l) => {
+      if (inShape.length !== 1)
+        return fail(
+          path,
+          `${here} needs a flat input but gets ${describeShape(inShape)} (add flatten before it)`,
+        );
+      const init: ParamInit = { kind: 'randomNormal', std: 1 / l.sigma, seed: l.seed };
+      return {
+        ok: true,
+        fused: false,
+        layer: {
+          op: 'randomFeatures',
+          inShape,
+          outShape: [l.features],
+          frequencies: param('frequencies', [inShape[0] ?? 0, l.features / 2], init, false),
+        },
+      };
+    })
     .exhaustive();
 };
 
@@ -231,6 +276,7 @@ export const lowerNet = (decl: NetDecl, path: string, inShape: Shape): NetLoweri
       .with({ op: 'dense' }, (d) => (d.bias === null ? [d.kernel] : [d.kernel, d.bias]))
       .with({ op: P.union('conv2d', 'deconv2d') }, (c) => [c.kernel, c.bias])
       .with({ op: 'batchNorm' }, (b) => [b.gamma, b.beta, b.movingMean, b.movingVariance])
+      .with({ op: 'randomFeatures' }, (r) => [r.frequencies])
       .with({ op: P.union('activation', 'dropout', 'reshape', 'flatten', 'maxPool') }, () => [])
       .exhaustive(),
   );
@@ -246,6 +292,48 @@ export const lowerNet = (decl: NetDecl, path: string, inShape: Shape): NetLoweri
       params,
     },
   };
+};
+
+/**
+ * How many *lowered* layers the first `layers` *declared* layers of `decl` become (for `features`),
+ * or why that prefix is not a value of the net: out of range, or a cut between a dense or
+ * convolution layer and the activation fused into it. `path` is the `features` node's path.
+ */
+export const featurePrefix = (
+  decl: NetDecl,
+  layers: number,
+  path: string,
+): { readonly ok: true; readonly lowered: number } | { readonly ok: false; readonly error: CompileError } => {
+  const total = decl.layers.length;
+  if (!Number.isInteger(layers) || layers < 1 || layers > total)
+    return {
+      ok: false,
+      error: {
+        path: `${path}.layers`,
+        message: `features of net '${decl.name}' must take a whole number of its layers from 1 to ${total}, got ${layers}`,
+      },
+    };
+  let lowered = 0;
+  for (let i = 0; i < layers; i++) {
+    const layer = decl.layers[i];
+    lowered++;
+    if (layer === undefined || !fusesWithNext(layer, decl.layers[i + 1])) continue;
+    if (i + 1 === layers) {
+      const next = decl.layers[i + 1];
+      return {
+        ok: false,
+        error: {
+          path: `${path}.layers`,
+          message:
+            `features of net '${decl.name}' after ${layers} layers would cut between layers[${i}] (${layer.kind}) ` +
+            `and the ${next?.kind === 'activation' ? next.fn : (next?.kind ?? 'activation')} fused into it at layers[${i + 1}]; ` +
+            `take ${layers + 1} layers to include the activation`,
+        },
+      };
+    }
+    i++;
+  }
+  return { ok: true, lowered };
 };
 
 /** Number of scalars in a net's parameters (trainable or not), for `explain`. */

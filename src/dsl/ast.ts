@@ -56,7 +56,19 @@ export type Layer =
       readonly stride: number;
       readonly padding: 'same' | 'valid';
     }
-  | { readonly kind: 'maxPool'; readonly size: number; readonly stride: number };
+  | { readonly kind: 'maxPool'; readonly size: number; readonly stride: number }
+  /**
+   * A fixed random Fourier feature map of the RBF kernel `exp(−‖a − b‖² / 2σ²)` (Rahimi & Recht):
+   * `ζ(z) = √(2/D) · [cos(zW), sin(zW)]` with `D = features` (even) outputs and a frequency matrix
+   * `W` of `D/2` columns drawn once from `N(0, I/σ²)` with its own `seed` (never trained), so
+   * `ζ(a)·ζ(b)` is an unbiased estimate of the kernel. The DS-AAE adversary is `α · ζ(z)`.
+   */
+  | {
+      readonly kind: 'randomFeatures';
+      readonly features: number;
+      readonly sigma: number;
+      readonly seed: number;
+    };
 
 export type LayerKind = Layer['kind'];
 
@@ -147,7 +159,14 @@ export type Expr =
    */
   | { readonly kind: 'gaussianCode'; readonly site: string; readonly params: Expr }
   /** The same value, with no gradient flowing back through it. */
-  | { readonly kind: 'stopGradient'; readonly of: Expr };
+  | { readonly kind: 'stopGradient'; readonly of: Expr }
+  /**
+   * A net's activations after its first `layers` declared layers, applied to `input`, with the net's
+   * own weights (VAE/GAN's `Dis_l(x)`, LP-AAE's feature space `F(x)`). `layers` counts declared
+   * layers (1 ≤ layers ≤ the net's layer count); a cut between a dense or convolution layer and the
+   * activation after it is refused, since the two are one fused layer.
+   */
+  | { readonly kind: 'features'; readonly net: string; readonly input: Expr; readonly layers: number };
 
 export type ExprKind = Expr['kind'];
 
@@ -163,16 +182,59 @@ export type ExprKind = Expr['kind'];
 export type GanForm = 'minimax' | 'nonSaturating' | 'leastSquares';
 
 /**
- * A two-player game. The critic scores `real` against every set in `fake` (VAE/GAN scores two fake
- * sets). It has two *views*: the loss the critic minimizes and the loss its opponent minimizes.
+ * The GAN game. The critic scores `real` against every set in `fake` (VAE/GAN scores two fake sets).
  */
-export interface Game {
+export interface GanGame {
   readonly kind: 'gan';
   readonly form: GanForm;
   readonly critic: string;
   readonly real: Expr;
   readonly fake: readonly Expr[];
 }
+
+/**
+ * An integral-probability-metric game with a witness function `f` (the critic's raw output):
+ * value `V = E f(real) − E f(fake)`, which the critic maximizes and the opponent (who moves `fake`)
+ * minimizes (DS-AAE eq. 3). Critic view `−V`, generator view `V`. The linear witness is unbounded:
+ * pair it with a penalty (`l2`) in the critic's phase.
+ */
+export interface WitnessGame {
+  readonly kind: 'witness';
+  readonly critic: string;
+  readonly real: Expr;
+  readonly fake: Expr;
+}
+
+/**
+ * Which KL an f-GAN critic estimates, with `fake` always the side the opponent moves:
+ * - `reverseKL`: `KL(fake ‖ real)`, value `E_fake[1 − D] − E_real[exp(−D)]`, optimum
+ *   `D* = log(p_real / p_fake)` (the Biadversarial VAE's posterior critic, eq. 6);
+ * - `forwardKL`: `KL(real ‖ fake)`, value `E_real[D] − E_fake[exp(D − 1)]`, optimum
+ *   `D* = 1 + log(p_real / p_fake)` (its decoder critic, eq. 14).
+ */
+export type FDivergence = 'reverseKL' | 'forwardKL';
+
+/**
+ * A variational f-divergence game (Nowozin et al.'s f-GAN): the critic maximizes the value `V`
+ * of its divergence, whose maximum is that divergence; the opponent minimizes it. Critic view `−V`,
+ * generator view `V` (the whole value: `real` may depend on the opponent too, as the encoder's
+ * codes do in the Biadversarial VAE's decoder game).
+ */
+export interface FGanGame {
+  readonly kind: 'fgan';
+  readonly divergence: FDivergence;
+  readonly critic: string;
+  readonly real: Expr;
+  readonly fake: Expr;
+}
+
+/**
+ * A two-player game between a critic and the nets its `fake` values come from. It has two *views*:
+ * the loss the critic minimizes and the loss its opponent minimizes.
+ */
+export type Game = GanGame | WitnessGame | FGanGame;
+
+export type GameKind = Game['kind'];
 
 export type GameView = 'critic' | 'generator';
 
@@ -201,6 +263,19 @@ export type Loss =
   | { readonly kind: 'crossEntropy'; readonly probs: Expr; readonly target: Expr }
   /** KL(N(μ, σ²) ‖ N(0, I)) of a reparameterized Gaussian code, summed over dims, batch-averaged. */
   | { readonly kind: 'klGaussian'; readonly code: Expr }
+  /**
+   * The negated InfoGAN variational lower bound on the mutual information `I(s; x)`:
+   * `CE(probs, code) − H(s)`, where `code` is a draw `s` from a categorical (a `sample` node),
+   * `probs` are a net's predicted probabilities `q(s | x)`, and `H(s)` is the entropy of the declared
+   * categorical (computed by the compiler). Minimizing it maximizes the bound `H(s) − CE ≤ I(s; x)`;
+   * its value lies in `[−H(s), ∞)` and reaches `−H(s)` when `q` recovers `s` exactly.
+   */
+  | { readonly kind: 'mutualInformation'; readonly probs: Expr; readonly code: Expr }
+  /**
+   * `½ Σ θ²` over the trainable parameters of `net`: weight decay as a loss term, e.g. the
+   * `λ/2 ‖α‖²` that bounds DS-AAE's linear witness.
+   */
+  | { readonly kind: 'l2'; readonly net: string }
   | { readonly kind: 'scale'; readonly by: number; readonly term: Loss }
   | { readonly kind: 'sum'; readonly terms: readonly Loss[] };
 

@@ -26,6 +26,7 @@ import type {
   DataDecl,
   Dist,
   Expr,
+  FDivergence,
   Game,
   GameView,
   GanForm,
@@ -97,6 +98,11 @@ export const LayerCodec: Codec<Layer> = taggedUnion<Layer>('layer', {
   conv2d: member('layer', 'conv2d', convFields),
   deconv2d: member('layer', 'deconv2d', convFields),
   maxPool: member('layer', 'maxPool', { size: positiveInt, stride: positiveInt }),
+  randomFeatures: member('layer', 'randomFeatures', {
+    features: positiveInt,
+    sigma: finiteNumber,
+    seed: nonNegativeInt,
+  }),
 });
 
 /** A named net or critic and its layers. */
@@ -157,6 +163,7 @@ export const ExprCodec: Codec<Expr> = t.recursion<Expr, unknown, unknown>('an ex
     add: member('expression', 'add', { terms: exprs }),
     gaussianCode: member('expression', 'gaussianCode', { site: string, params: self }),
     stopGradient: member('expression', 'stopGradient', { of: self }),
+    features: member('expression', 'features', { net: string, input: self, layers: positiveInt }),
   });
 });
 
@@ -164,13 +171,20 @@ export const ExprCodec: Codec<Expr> = t.recursion<Expr, unknown, unknown>('an ex
 // losses
 // -------------------------------------------------------------------------------------------------
 
-/** A two-player game (the GAN game, for now). */
+/** A two-player game: GAN, witness (IPM) or f-GAN. */
 export const GameCodec: Codec<Game> = taggedUnion<Game>('game', {
   gan: member('game', 'gan', {
     form: oneOf<GanForm>('a GAN form', { minimax: null, nonSaturating: null, leastSquares: null }),
     critic: string,
     real: ExprCodec,
     fake: listOf(ExprCodec, 'expressions'),
+  }),
+  witness: member('game', 'witness', { critic: string, real: ExprCodec, fake: ExprCodec }),
+  fgan: member('game', 'fgan', {
+    divergence: oneOf<FDivergence>('an f-divergence', { reverseKL: null, forwardKL: null }),
+    critic: string,
+    real: ExprCodec,
+    fake: ExprCodec,
   }),
 });
 
@@ -194,6 +208,8 @@ export const LossCodec: Codec<Loss> = t.recursion<Loss, unknown, unknown>('a los
     mmd: member('loss', 'mmd', { a: ExprCodec, b: ExprCodec, kernel: KernelCodec }),
     crossEntropy: member('loss', 'crossEntropy', { probs: ExprCodec, target: ExprCodec }),
     klGaussian: member('loss', 'klGaussian', { code: ExprCodec }),
+    mutualInformation: member('loss', 'mutualInformation', { probs: ExprCodec, code: ExprCodec }),
+    l2: member('loss', 'l2', { net: string }),
     scale: member('loss', 'scale', { by: finiteNumber, term: self }),
     sum: member('loss', 'sum', { terms: listOf(self, 'losses') }),
   }),

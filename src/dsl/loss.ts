@@ -14,8 +14,8 @@
  *
  * @module
  */
-import type { Game, GanForm, Loss, RbfMixture, Space } from './ast.js';
-import type { Critic } from './net.js';
+import type { FDivergence, Game, GanForm, Loss, RbfMixture, Space } from './ast.js';
+import type { Critic, Net } from './net.js';
 import type { Sym } from './symbol.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -46,6 +46,25 @@ export const crossEntropy = (probs: Sym, target: Sym): Loss => ({ kind: 'crossEn
 
 /** KL(q(z|x) ‖ N(0, I)) of a `gaussianCode`. */
 export const klGaussian = (code: Sym<'code'>): Loss => ({ kind: 'klGaussian', code });
+
+/**
+ * The InfoGAN mutual-information term, as a loss to minimize: `CE(probs, s) − H(s)`, the negated
+ * variational lower bound `I(s; x) ≥ H(s) − CE(q(s|x), s)`. `s` must be a categorical draw
+ * (`sample(site, categorical(k))`), whose entropy `H(s)` the compiler computes from the declared
+ * probabilities; `probs` is a net's prediction `q(s | x)` of `s` from whatever `s` conditioned.
+ * Logged values are meaningful: `−H(s)` when `s` is recovered exactly, about `0` when `q` is no
+ * better than the prior.
+ *
+ * @example
+ * const s = sample<'label'>('s', categorical(10));
+ * const image = apply(decoder, apply(codeGenerator, concat(sample('z', gaussian(8)), s)));
+ * mutualInformation(apply(q, image), s); // minimized by the decoder, the code generator and q
+ */
+export const mutualInformation = (probs: Sym, s: Sym): Loss => ({
+  kind: 'mutualInformation',
+  probs,
+  code: s,
+});
 
 // -------------------------------------------------------------------------------------------------
 // games
@@ -87,6 +106,48 @@ export const ganGame = <S extends Space>(
     real: players.real,
     fake: Array.isArray(players.fake) ? (players.fake as readonly Sym<S>[]) : [players.fake as Sym<S>],
   });
+
+/**
+ * The witness (integral probability metric) game of DS-AAE eq. 3: the critic's raw output `f` is
+ * a witness function, the critic maximizes `V = E f(real) − E f(fake)` and the opponent (who moves
+ * `fake`) minimizes it. Views: critic `−V`, generator `V`. A linear witness on fixed random features
+ * is unbounded in its weights: add `scale(λ, l2(critic))` to the critic's phase, which makes the
+ * optimal weights the (λ-scaled) mean-embedding difference and the game value `MMD²/(2λ)`.
+ */
+export const witnessGame = <S extends Space>(
+  critic: Critic<S>,
+  players: { readonly real: Sym<NoInfer<S>>; readonly fake: Sym<NoInfer<S>> },
+): GameViews => views({ kind: 'witness', critic: critic.name, real: players.real, fake: players.fake });
+
+/**
+ * A variational f-divergence game (f-GAN) whose critic estimates a KL divergence between `real`
+ * and `fake` (the side the opponent moves): `reverseKL` is `KL(fake ‖ real)` — the Biadversarial
+ * VAE's posterior critic, optimum `D* = log(p_real / p_fake)`; `forwardKL` is `KL(real ‖ fake)` — its
+ * decoder critic, optimum `D* = 1 + log(p_real / p_fake)`. Views: critic `−V`, generator `V` (the
+ * divergence estimate, with gradients to whatever `real` and `fake` depend on).
+ */
+export const fganGame = <S extends Space>(
+  critic: Critic<S>,
+  players: {
+    readonly real: Sym<NoInfer<S>>;
+    readonly fake: Sym<NoInfer<S>>;
+    readonly divergence: FDivergence;
+  },
+): GameViews =>
+  views({
+    kind: 'fgan',
+    divergence: players.divergence,
+    critic: critic.name,
+    real: players.real,
+    fake: players.fake,
+  });
+
+// -------------------------------------------------------------------------------------------------
+// penalties
+// -------------------------------------------------------------------------------------------------
+
+/** `½ Σ θ²` over the trainable parameters of `net`; weight it with `scale(λ, l2(net))`. */
+export const l2 = (of: Net | string): Loss => ({ kind: 'l2', net: typeof of === 'string' ? of : of.name });
 
 // -------------------------------------------------------------------------------------------------
 // combinators

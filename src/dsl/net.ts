@@ -100,6 +100,19 @@ export const deconv2d = (filters: number, kernel: number, options: ConvOptions =
 
 export const maxPool = (size = 2, stride = size): Layer => ({ kind: 'maxPool', size, stride });
 
+/**
+ * A fixed random Fourier feature map of the RBF kernel of bandwidth `sigma` (default 1):
+ * `ζ(z) = √(2/D) · [cos(zW), sin(zW)]`, `D = features` (even), `W ~ N(0, I/σ²)` drawn once from
+ * `seed` and never trained. `ζ(a)·ζ(b)` estimates `exp(−‖a − b‖² / 2σ²)` with error `~1/√D`, so a
+ * linear layer on top is a function in (an approximation of) the kernel's RKHS: the DS-AAE adversary.
+ *
+ * @example critic('adversary', seq(randomFeatures(512, { seed: 1 }), dense(1, { bias: false })))
+ */
+export const randomFeatures = (
+  features: number,
+  options: { readonly sigma?: number; readonly seed?: number } = {},
+): Layer => ({ kind: 'randomFeatures', features, sigma: options.sigma ?? 1, seed: options.seed ?? 0 });
+
 // -------------------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------------------

@@ -43,6 +43,11 @@ export interface ProgramMode {
   readonly updates: ReadonlySet<string>;
   /** Where the program comes from, for error messages (`phase 'critic'`, `view 'sample'`). */
   readonly where: string;
+  /**
+   * The trainable parameters of each net, by net name: what an `l2` penalty reads (parameters are
+   * not values of the program). Needed only by programs with an `l2` term.
+   */
+  readonly parameters?: ReadonlyMap<string, readonly tf.Tensor[]>;
 }
 
 /** A compiled program: evaluates every instruction and returns the value array (index = ValueId). */
@@ -121,6 +126,15 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
       return tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
     })
     .with({ kind: 'stopGradient' }, (op) => (v) => stopGradient(at(v, op.of)))
+    .with({ kind: 'features' }, (op) => {
+      const forward = nets.get(op.net);
+      if (forward === undefined) throw new ExecutionError(`${mode.where} applies unknown net '${op.net}'`);
+      const updateStatistics = mode.training && mode.updates.has(op.net);
+      return (v, e) => {
+        const context: ForwardContext = { training: mode.training, updateStatistics, draws: e.draws };
+        return forward(at(v, op.input), context, op.layers);
+      };
+    })
     .with({ kind: 'reconstruction' }, (op) =>
       op.metric === 'bce'
         ? (v) => loss.bce(at(v, op.target), at(v, op.output))
@@ -143,9 +157,31 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
           op.fake.map((f) => at(v, f)),
         ),
     )
+    .with({ kind: 'witnessCritic' }, (op) => (v) => loss.witnessCritic(at(v, op.real), at(v, op.fake)))
+    .with({ kind: 'witnessGenerator' }, (op) => (v) => loss.witnessGenerator(at(v, op.real), at(v, op.fake)))
+    .with(
+      { kind: 'fganCritic' },
+      (op) => (v) => loss.fganCritic(op.divergence, at(v, op.real), at(v, op.fake)),
+    )
+    .with(
+      { kind: 'fganGenerator' },
+      (op) => (v) => loss.fganGenerator(op.divergence, at(v, op.real), at(v, op.fake)),
+    )
+    .with({ kind: 'l2' }, (op) => {
+      const params = mode.parameters?.get(op.net);
+      if (params === undefined)
+        throw new ExecutionError(
+          `${mode.where} penalizes the parameters of '${op.net}', but was compiled without them`,
+        );
+      return () => loss.l2(params);
+    })
     .with({ kind: 'mmd' }, (op) => (v) => loss.mmd(at(v, op.a), at(v, op.b), op.sigmas))
     .with({ kind: 'crossEntropy' }, (op) => (v) => loss.crossEntropy(at(v, op.probs), at(v, op.target)))
     .with({ kind: 'klGaussian' }, (op) => (v) => loss.klGaussian(at(v, op.params)))
+    .with(
+      { kind: 'mutualInformation' },
+      (op) => (v) => loss.negativeMutualInformationBound(at(v, op.probs), at(v, op.code), op.entropy),
+    )
     .with({ kind: 'scale' }, (op) => (v) => tf.mul(at(v, op.of), op.by))
     .with(
       { kind: 'sum' },

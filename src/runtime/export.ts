@@ -85,12 +85,28 @@ const kerasLayers = (
       layers: [tf.layers.maxPooling2d({ poolSize: l.size, strides: l.stride, padding: 'valid' })],
       weights: [],
     }))
+    .with({ op: 'randomFeatures' }, () => {
+      throw new ExportError(
+        'a random-feature layer (cos/sin of a fixed projection) has no Keras layer to express it',
+      );
+    })
     .exhaustive();
 };
 
+/** A net that no combination of stock tfjs layers computes, so a plain `model.json` cannot hold it. */
+export class ExportError extends Error {
+  override readonly name = 'ExportError';
+}
+
+/**
+ * Whether a net can be written as a stock LayersModel. Random Fourier feature maps (the DS-AAE
+ * adversary) cannot: Keras has no cosine layer. Such nets are critics, never needed outside training.
+ */
+export const exportable = (net: PlanNet): boolean => net.layers.every((l) => l.op !== 'randomFeatures');
+
 /**
  * A LayersModel computing what `net` computes in inference mode, holding copies of its current
- * weights. The caller disposes it.
+ * weights. The caller disposes it. Throws `ExportError` for a net that is not `exportable`.
  */
 export const buildLayersModel = (net: PlanNet, variables: Variables): tf.LayersModel => {
   const parts = net.layers.map((l) => kerasLayers(l, variables));
@@ -145,12 +161,13 @@ export const exportNet = async (net: PlanNet, variables: Variables, dir: string)
 };
 
 /**
- * Export every net of the trainer's plan under `dir/<net>/`. Returns the written `model.json`
- * paths relative to `dir` (`encoder/model.json`, ...).
+ * Export every `exportable` net of the trainer's plan under `dir/<net>/` (the others — fixed
+ * random-feature critics — are skipped). Returns the written `model.json` paths relative to `dir`
+ * (`encoder/model.json`, ...).
  */
 export const exportNets = async (trainer: Trainer, dir: string): Promise<string[]> => {
   const written: string[] = [];
-  for (const net of trainer.plan.nets) {
+  for (const net of trainer.plan.nets.filter(exportable)) {
     await exportNet(net, trainer.variables, join(dir, net.name));
     written.push(join(net.name, 'model.json'));
   }

@@ -9,7 +9,7 @@
  * @module
  */
 import * as tf from '@tensorflow/tfjs';
-import type { GanForm } from '../dsl/ast.js';
+import type { FDivergence, GanForm } from '../dsl/ast.js';
 
 /** Probabilities are clipped here before any logarithm, as Keras does. */
 export const PROBABILITY_EPSILON = 1e-7;
@@ -66,6 +66,37 @@ export const ganGenerator = (form: GanForm, fakes: readonly tf.Tensor[]): tf.Sca
   return fakes.length === 1 ? perFake(fakes[0] as tf.Tensor) : tf.addN(fakes.map(perFake));
 };
 
+/**
+ * The witness (IPM) game's value on the witness's raw outputs: `V = E f(real) − E f(fake)`
+ * (DS-AAE eq. 3). The opponent minimizes it, so this is also its generator view.
+ */
+export const witnessGenerator = (real: tf.Tensor, fake: tf.Tensor): tf.Scalar =>
+  tf.sub(meanOf(real), meanOf(fake));
+
+/** The witness's own loss, `−V = E f(fake) − E f(real)`: minimizing it maximizes the game value. */
+export const witnessCritic = (real: tf.Tensor, fake: tf.Tensor): tf.Scalar =>
+  tf.sub(meanOf(fake), meanOf(real));
+
+/**
+ * The f-GAN value on the critic's raw outputs `D`, with `fake` the side the opponent moves:
+ * `reverseKL` is `E_fake[1 − D] − E_real[exp(−D)]` (Biadversarial VAE eq. 6; at its maximum,
+ * `D* = log(p_real / p_fake)`, it equals `KL(fake ‖ real)`); `forwardKL` is
+ * `E_real[D] − E_fake[exp(D − 1)]` (eq. 14; `D* = 1 + log(p_real / p_fake)`, value
+ * `KL(real ‖ fake)`). The opponent minimizes it, so this is also its generator view.
+ */
+export const fganGenerator = (divergence: FDivergence, real: tf.Tensor, fake: tf.Tensor): tf.Scalar =>
+  divergence === 'reverseKL'
+    ? tf.sub(meanOf(tf.sub(1, fake)), meanOf(tf.exp(tf.neg(real))))
+    : tf.sub(meanOf(real), meanOf(tf.exp(tf.sub(fake, 1))));
+
+/** The f-GAN critic's loss `−V`: minimizing it makes `V` a (lower-bound) estimate of the divergence. */
+export const fganCritic = (divergence: FDivergence, real: tf.Tensor, fake: tf.Tensor): tf.Scalar =>
+  tf.neg(fganGenerator(divergence, real, fake));
+
+/** `½ Σ θ²` over `params` (weight decay as a loss term); 0 for a net without parameters. */
+export const l2 = (params: readonly tf.Tensor[]): tf.Scalar =>
+  params.length === 0 ? tf.scalar(0) : tf.mul(tf.addN(params.map((p) => tf.sum(tf.square(p)))), 0.5);
+
 /** Pairwise squared Euclidean distances between the rows of `a` and of `b`, clamped at 0. */
 export const squaredDistances = (a: tf.Tensor2D, b: tf.Tensor2D): tf.Tensor2D => {
   const aa = tf.sum(tf.square(a), 1, true);
@@ -94,6 +125,19 @@ export const mmd = (a: tf.Tensor, b: tf.Tensor, sigmas: readonly number[]): tf.S
 /** `−Σ target · log probs`, batch mean (probabilities clipped below at ε). */
 export const crossEntropy = (probs: tf.Tensor, target: tf.Tensor): tf.Scalar =>
   tf.neg(sumFeaturesMeanRows(tf.mul(target, tf.log(tf.clipByValue(probs, PROBABILITY_EPSILON, 1)))));
+
+/**
+ * The negated InfoGAN bound on the mutual information between a categorical code `s` (one-hot rows
+ * `code`) and what was generated from it: `CE(q, s) − H(s)`, where `probs` are the predictions
+ * `q(s | x)` and `entropy` is `H(s)` of the categorical `s` was drawn from. Since
+ * `I(s; x) ≥ H(s) − E[−log q(s | x)]`, minimizing this maximizes the bound; it is `−H(s)` when `q`
+ * recovers `s` and about `0` when `q` predicts the prior.
+ */
+export const negativeMutualInformationBound = (
+  probs: tf.Tensor,
+  code: tf.Tensor,
+  entropy: number,
+): tf.Scalar => tf.sub(crossEntropy(probs, code), entropy);
 
 /**
  * KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (σ² + μ² − 1 − log σ²), summed over dimensions, batch mean, from

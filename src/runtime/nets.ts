@@ -18,7 +18,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { Activation, ParamSpec, PlanLayer, PlanNet } from '../compile/plan.js';
-import type { Draws } from './draws.js';
+import { createDraws, type Draws } from './draws.js';
 
 // -------------------------------------------------------------------------------------------------
 // variables
@@ -41,12 +41,20 @@ const fans = (shape: readonly number[]): [number, number] => {
   return [receptive * (shape[shape.length - 2] ?? 1), receptive * (shape[shape.length - 1] ?? 1)];
 };
 
-/** Initial values of one parameter: Glorot-uniform from `uniform`, or constant zeros / ones. */
+/**
+ * Initial values of one parameter: Glorot-uniform from `uniform`, constant zeros / ones, or
+ * `N(0, std²)` from the spec's own seed (never from `uniform`, so a fixed random map is the same in
+ * every run and does not shift the draws of the parameters after it).
+ */
 export const initialValues = (spec: ParamSpec, uniform: () => number): Float32Array => {
   const size = spec.shape.reduce((a, b) => a * b, 1);
   const values = new Float32Array(size);
-  if (spec.init === 'ones') values.fill(1);
-  else if (spec.init === 'glorotUniform') {
+  const init = spec.init;
+  if (typeof init === 'object') {
+    const draws = createDraws(init.seed);
+    for (let i = 0; i < size; i++) values[i] = init.std * draws.normal();
+  } else if (init === 'ones') values.fill(1);
+  else if (init === 'glorotUniform') {
     const [fanIn, fanOut] = fans(spec.shape);
     const limit = Math.sqrt(6 / (fanIn + fanOut));
     for (let i = 0; i < size; i++) values[i] = (2 * uniform() - 1) * limit;
@@ -89,8 +97,11 @@ export interface ForwardContext {
   readonly draws: Draws;
 }
 
-/** A net as a function of a `[rows, ...inShape]` batch. */
-export type Forward = (x: tf.Tensor, context: ForwardContext) => tf.Tensor;
+/**
+ * A net as a function of a `[rows, ...inShape]` batch. With `layers`, only the first `layers`
+ * lowered layers run: the net's hidden features (the `features` op), with the same weights.
+ */
+export type Forward = (x: tf.Tensor, context: ForwardContext, layers?: number) => tf.Tensor;
 
 type LayerFn = (x: tf.Tensor, context: ForwardContext) => tf.Tensor;
 
@@ -209,14 +220,22 @@ const layerFn = (layer: PlanLayer, variables: Variables): LayerFn =>
       };
     })
     .with({ op: 'maxPool' }, (l) => (x) => tf.maxPool(x as tf.Tensor4D, l.size, l.stride, 'valid'))
+    .with({ op: 'randomFeatures' }, (l) => {
+      const frequencies = variableOf(variables, l.frequencies);
+      const scale = Math.sqrt(2 / (l.outShape[0] ?? 2));
+      return (x) => {
+        const phases = tf.matMul(x as tf.Tensor2D, frequencies as tf.Tensor2D);
+        return tf.mul(tf.concat([tf.cos(phases), tf.sin(phases)], 1), scale);
+      };
+    })
     .exhaustive();
 
-/** The forward function of one net: its layers' closures, applied in order. */
+/** The forward function of one net: its layers' closures (all, or a prefix), applied in order. */
 export const compileNet = (net: PlanNet, variables: Variables): Forward => {
   const layers = net.layers.map((l) => layerFn(l, variables));
-  return (x, context) => {
+  return (x, context, count = layers.length) => {
     let y = x;
-    for (const f of layers) y = f(y, context);
+    for (let i = 0; i < count; i++) y = (layers[i] as LayerFn)(y, context);
     return y;
   };
 };

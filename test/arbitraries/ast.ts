@@ -82,6 +82,12 @@ export const arbLayer: fc.Arbitrary<Layer> = fc.oneof(
   arbConv('conv2d'),
   arbConv('deconv2d'),
   fc.record({ kind: fc.constant('maxPool' as const), size: arbWidth, stride: arbWidth }),
+  fc.record({
+    kind: fc.constant('randomFeatures' as const),
+    features: arbWidth,
+    sigma: arbFinite,
+    seed: fc.nat(),
+  }),
 );
 
 export const arbNetDecl: fc.Arbitrary<NetDecl> = fc.record({
@@ -147,14 +153,35 @@ const tree = fc.letrec<{ dist: Dist; expr: Expr; loss: Loss; game: Game }>((tie)
     fc.record({ kind: fc.constant('add' as const), terms: fc.array(tie('expr'), { maxLength: 3 }) }),
     fc.record({ kind: fc.constant('gaussianCode' as const), site: arbName, params: tie('expr') }),
     fc.record({ kind: fc.constant('stopGradient' as const), of: tie('expr') }),
+    fc.record({
+      kind: fc.constant('features' as const),
+      net: arbName,
+      input: tie('expr'),
+      layers: arbWidth,
+    }),
   ),
-  game: fc.record({
-    kind: fc.constant('gan' as const),
-    form: fc.constantFrom('minimax' as const, 'nonSaturating' as const, 'leastSquares' as const),
-    critic: arbName,
-    real: tie('expr'),
-    fake: fc.array(tie('expr'), { minLength: 1, maxLength: 2 }),
-  }),
+  game: fc.oneof(
+    fc.record({
+      kind: fc.constant('gan' as const),
+      form: fc.constantFrom('minimax' as const, 'nonSaturating' as const, 'leastSquares' as const),
+      critic: arbName,
+      real: tie('expr'),
+      fake: fc.array(tie('expr'), { minLength: 1, maxLength: 2 }),
+    }),
+    fc.record({
+      kind: fc.constant('witness' as const),
+      critic: arbName,
+      real: tie('expr'),
+      fake: tie('expr'),
+    }),
+    fc.record({
+      kind: fc.constant('fgan' as const),
+      divergence: fc.constantFrom('reverseKL' as const, 'forwardKL' as const),
+      critic: arbName,
+      real: tie('expr'),
+      fake: tie('expr'),
+    }),
+  ),
   loss: fc.oneof(
     recursive,
     fc.record({
@@ -171,6 +198,8 @@ const tree = fc.letrec<{ dist: Dist; expr: Expr; loss: Loss; game: Game }>((tie)
     fc.record({ kind: fc.constant('mmd' as const), a: tie('expr'), b: tie('expr'), kernel: arbKernel }),
     fc.record({ kind: fc.constant('crossEntropy' as const), probs: tie('expr'), target: tie('expr') }),
     fc.record({ kind: fc.constant('klGaussian' as const), code: tie('expr') }),
+    fc.record({ kind: fc.constant('mutualInformation' as const), probs: tie('expr'), code: tie('expr') }),
+    fc.record({ kind: fc.constant('l2' as const), net: arbName }),
     fc.record({ kind: fc.constant('scale' as const), by: arbFinite, term: tie('loss') }),
     fc.record({ kind: fc.constant('sum' as const), terms: fc.array(tie('loss'), { maxLength: 3 }) }),
   ),
@@ -180,7 +209,7 @@ const tree = fc.letrec<{ dist: Dist; expr: Expr; loss: Loss; game: Game }>((tie)
 export const arbDist: fc.Arbitrary<Dist> = tree.dist;
 /** Every expression kind, nested (samples draw from `arbDist`). */
 export const arbExpr: fc.Arbitrary<Expr> = tree.expr;
-/** A GAN game between random expressions. */
+/** A game (GAN, witness or f-GAN) between random expressions. */
 export const arbGame: fc.Arbitrary<Game> = tree.game;
 /** Every loss kind, `scale` and `sum` nesting. */
 export const arbLoss: fc.Arbitrary<Loss> = tree.loss;

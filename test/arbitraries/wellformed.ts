@@ -3,17 +3,32 @@
  *
  * Where `ast.ts` generates anything the codec accepts, this generates only models that make sense:
  * MLP nets of consistent widths (random hidden layers, activations, dropout, batch norm), an
- * autoencoder trained on reconstruction (optionally plus a scaled MMD to a prior), zero to two GAN
- * games on the code with random priors (Gaussian, uniform, categorical, joint, mixture, swiss roll,
- * a learned pushforward prior), critic and generator phases that minimize the right views (some
+ * autoencoder trained on reconstruction (optionally plus a scaled MMD to a prior), zero to two
+ * games (GAN, witness or f-GAN; a critic sometimes behind fixed random features and penalized by
+ * `l2` in its phase) on the code with random priors (Gaussian, uniform, categorical, joint,
+ * mixture, swiss roll, a learned pushforward prior), critic and generator phases that minimize the right views (some
  * written through double negation or a negated opposite view), random optimizers and repeat
- * counts, sometimes a simultaneous group, a frozen net used by a view. Each part is drawn with its
- * own arbitrary, so shrinking finds the smallest model that breaks a property.
+ * counts, sometimes a simultaneous group, a frozen net used by a view, sometimes a feature-matching
+ * term through a critic's hidden layers (`features`) in the generator phase, and sometimes an
+ * InfoGAN-style phase (a categorical code through a code net and the decoder, recovered by a
+ * softmax net, `mutualInformation`). Each part is drawn with its own arbitrary, so shrinking finds
+ * the smallest model that breaks a property.
  *
  * @module
  */
 import fc from 'fast-check';
-import type { Dist, Layer, Loss, Model, NetDecl, Optimizer, Phase, Step } from '../../src/dsl/ast.js';
+import type {
+  Dist,
+  FDivergence,
+  GameKind,
+  Layer,
+  Loss,
+  Model,
+  NetDecl,
+  Optimizer,
+  Phase,
+  Step,
+} from '../../src/dsl/ast.js';
 import {
   adam,
   apply,
@@ -23,17 +38,22 @@ import {
   dense,
   dropout,
   elu,
+  features,
   gaussian,
   gaussianMixture,
+  fganGame,
   ganGame,
   input,
+  l2,
   joint,
   leakyRelu,
   mmd,
   model,
+  mutualInformation,
   net,
   phase,
   pushforward,
+  randomFeatures,
   reconstruction,
   relu,
   rmsprop,
@@ -42,12 +62,14 @@ import {
   seq,
   sgd,
   sigmoid,
+  softmax,
   simultaneous,
   stopGradient,
   sum,
   swissRoll,
   tanh,
   uniform,
+  witnessGame,
 } from '../../src/dsl/index.js';
 import type { Sym } from '../../src/dsl/symbol.js';
 
@@ -136,7 +158,18 @@ const wrap = (w: Wrap, loss: Loss): Loss =>
 
 interface GameSpec {
   readonly prior: Dist;
+  /** The game's kind; `twoFakes` and `form` apply to GAN games only. */
+  readonly kind: GameKind;
   readonly form: 'minimax' | 'nonSaturating' | 'leastSquares';
+  readonly divergence: FDivergence;
+  /** A fixed random-feature map in front of the critic's layers (the DS-AAE adversary's shape). */
+  readonly randomFeatures: {
+    readonly features: number;
+    readonly sigma: number;
+    readonly seed: number;
+  } | null;
+  /** A weight for `l2(critic)` in the critic's phase. */
+  readonly penalty: number | null;
   readonly critic: readonly Layer[];
   readonly learned: boolean;
   readonly twoFakes: boolean;
@@ -161,7 +194,26 @@ interface Blueprint {
   readonly simultaneous: boolean;
   readonly optimizers: readonly Optimizer[];
   readonly generatorFlip: boolean;
+  /** Feature matching through the first game's critic: a pick among its valid cuts, and a weight. */
+  readonly featureMatching: { readonly cut: number; readonly weight: number } | null;
+  /** An InfoGAN-style phase: categorical code probabilities, the code net and the recognizer q. */
+  readonly info: {
+    readonly probs: readonly number[];
+    readonly codeNet: readonly Layer[];
+    readonly q: readonly Layer[];
+    readonly weight: number;
+  } | null;
 }
+
+/** Layer counts `k` at which `features(net, x, k)` does not cut a dense layer from its activation. */
+export const validCuts = (layers: readonly Layer[]): number[] =>
+  layers.flatMap((layer, i) => {
+    const next = layers[i + 1];
+    const fusedCut =
+      (layer.kind === 'dense' || layer.kind === 'conv2d' || layer.kind === 'deconv2d') &&
+      (next?.kind === 'activation' || next?.kind === 'leakyRelu');
+    return fusedCut ? [] : [i + 1];
+  });
 
 const arbBlueprint: fc.Arbitrary<Blueprint> = fc
   .record({
@@ -188,7 +240,18 @@ const arbBlueprint: fc.Arbitrary<Blueprint> = fc
       games: fc.array(
         fc.record({
           prior: arbPrior(latent),
+          kind: fc.constantFrom<GameKind>('gan', 'witness', 'fgan'),
           form: fc.constantFrom('minimax' as const, 'nonSaturating' as const, 'leastSquares' as const),
+          divergence: fc.constantFrom<FDivergence>('reverseKL', 'forwardKL'),
+          randomFeatures: fc.option(
+            fc.record({
+              features: fc.integer({ min: 1, max: 8 }).map((n) => 2 * n),
+              sigma: fc.double({ min: 0.1, max: 4, noNaN: true }),
+              seed: fc.nat(),
+            }),
+            { nil: null },
+          ),
+          penalty: fc.option(fc.double({ min: 0.01, max: 2, noNaN: true }), { nil: null }),
           critic: arbMlp(1),
           learned: fc.boolean(),
           twoFakes: fc.boolean(),
@@ -205,13 +268,38 @@ const arbBlueprint: fc.Arbitrary<Blueprint> = fc
       simultaneous: fc.boolean(),
       optimizers: fc.array(arbOptimizer, { minLength: 3, maxLength: 3 }),
       generatorFlip: fc.boolean(),
+      featureMatching: fc.option(
+        fc.record({ cut: fc.nat(), weight: fc.double({ min: 0.1, max: 2, noNaN: true }) }),
+        { nil: null },
+      ),
+      info: fc.option(
+        fc
+          .array(fc.double({ min: 0.05, max: 1, noNaN: true }), { minLength: 2, maxLength: 4 })
+          .chain((raw) => {
+            const total = raw.reduce((a, w) => a + w, 0);
+            return fc.record({
+              probs: fc.constant(raw.map((w) => w / total)),
+              codeNet: arbMlp(latent),
+              q: arbMlp(raw.length, fc.constant([softmax])),
+              weight: fc.double({ min: 0.1, max: 2, noNaN: true }),
+            });
+          }),
+        { nil: null },
+      ),
     }),
   );
 
 const build = (s: Blueprint): Model => {
   const encoder = net('encoder', s.encoder);
   const decoder = net('decoder', s.decoder);
-  const critics = s.games.map((g, i) => critic(`critic${i}`, g.critic));
+  const critics = s.games.map((g, i) =>
+    critic(
+      `critic${i}`,
+      g.randomFeatures === null
+        ? g.critic
+        : seq(randomFeatures(g.randomFeatures.features, g.randomFeatures), g.critic),
+    ),
+  );
   const usesLearned = s.games.some((g) => g.learned);
   const codegen = net('codegen', s.codegen);
   const frozen = s.frozen === null ? null : net('features', s.frozen, { trainable: false });
@@ -229,8 +317,11 @@ const build = (s: Blueprint): Model => {
 
   const games = s.games.map((g, i) => {
     const real = g.learned ? learnedPrior : sample(`prior${i}`, g.prior);
+    const scorer = critics[i] ?? critic(`critic${i}`, g.critic);
+    if (g.kind === 'witness') return witnessGame(scorer, { real, fake: z });
+    if (g.kind === 'fgan') return fganGame(scorer, { real, fake: z, divergence: g.divergence });
     const fake = g.twoFakes ? [z, apply(encoder, x)] : [z];
-    return ganGame(critics[i] ?? critic(`critic${i}`, g.critic), { real, fake, form: g.form });
+    return ganGame(scorer, { real, fake, form: g.form });
   });
 
   const criticPhases: Phase[] = [];
@@ -239,7 +330,10 @@ const build = (s: Blueprint): Model => {
     if (g === undefined) return;
     criticPhases.push(
       phase(`critic${i}`, {
-        minimize: wrap(g.criticWrap, views.critic),
+        minimize:
+          g.penalty === null
+            ? wrap(g.criticWrap, views.critic)
+            : sum(wrap(g.criticWrap, views.critic), scale(g.penalty, l2(`critic${i}`))),
         update: [`critic${i}`],
         optimizer: g.criticOptimizer,
         repeat: s.simultaneous ? 1 : g.criticRepeat,
@@ -257,8 +351,25 @@ const build = (s: Blueprint): Model => {
     games.length === 0
       ? []
       : ((): Step[] => {
+          const first = s.games[0];
+          const cuts = critics[0] === undefined ? [] : validCuts(critics[0].layers);
+          const cut = s.featureMatching === null ? undefined : cuts[s.featureMatching.cut % cuts.length];
+          const matching: Loss[] =
+            s.featureMatching === null || cut === undefined || critics[0] === undefined
+              ? []
+              : [
+                  scale(
+                    s.featureMatching.weight,
+                    reconstruction(
+                      features(critics[0], sample('matched', first?.prior ?? gaussian(s.latent)), cut),
+                      features(critics[0], z, cut),
+                      'mse',
+                    ),
+                  ),
+                ];
+          const terms = [...generatorLosses, ...matching];
           const generator = phase('generator', {
-            minimize: generatorLosses.length === 1 ? (generatorLosses[0] as Loss) : sum(...generatorLosses),
+            minimize: terms.length === 1 ? (terms[0] as Loss) : sum(...terms),
             update: [encoder],
             optimizer: genOptimizer,
           });
@@ -274,12 +385,29 @@ const build = (s: Blueprint): Model => {
       ]
     : [];
 
+  const infoNets =
+    s.info === null ? [] : [net('infoCode', s.info.codeNet), net<'data', 'label'>('q', s.info.q)];
+  const infoPhase: Step[] = ((): Step[] => {
+    const [codeNet, q] = infoNets;
+    if (s.info === null || codeNet === undefined || q === undefined) return [];
+    const code = sample<'label'>('s', categorical(s.info.probs));
+    const generated = apply(decoder, apply(codeNet, code));
+    return [
+      phase('info', {
+        minimize: scale(s.info.weight, mutualInformation(apply(q, generated), code)),
+        update: [codeNet, q],
+        optimizer: priorOptimizer,
+      }),
+    ];
+  })();
+
   const nets: NetDecl[] = [
     encoder,
     decoder,
     ...critics,
     ...(usesLearned ? [codegen] : []),
     ...(frozen === null ? [] : [frozen]),
+    ...infoNets,
   ];
   return model('wellformed', {
     data: { x: [s.data], classes: s.classes },
@@ -288,6 +416,7 @@ const build = (s: Blueprint): Model => {
       phase('reconstruction', { minimize: recMinimize, update: [encoder, decoder], optimizer: recOptimizer }),
       ...adversarial,
       ...priorFit,
+      ...infoPhase,
     ],
     views: {
       sample: apply(decoder, sample('view', gaussian(s.latent))),

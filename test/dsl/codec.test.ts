@@ -16,7 +16,7 @@ import {
   parseModelJson,
 } from '../../src/dsl/codec.js';
 import type { CompileError } from '../../src/compile/plan.js';
-import type { DistKind, ExprKind, LayerKind, LossKind, Model } from '../../src/dsl/ast.js';
+import type { DistKind, ExprKind, GameKind, LayerKind, LossKind, Model } from '../../src/dsl/ast.js';
 import { aaeDefaults, buildAae } from '../../src/zoo/aae.js';
 import {
   arbDist,
@@ -338,7 +338,7 @@ describe('messages', () => {
       {
         path: 'nets[1].layers[0].kind',
         message:
-          "unknown layer kind 'dens' (expected one of: dense, activation, leakyRelu, dropout, batchNorm, reshape, flatten, conv2d, deconv2d, maxPool)",
+          "unknown layer kind 'dens' (expected one of: dense, activation, leakyRelu, dropout, batchNorm, reshape, flatten, conv2d, deconv2d, maxPool, randomFeatures)",
       },
     ]);
   });
@@ -373,7 +373,7 @@ describe('messages', () => {
       {
         path: 'views.sample.kind',
         message:
-          'missing: an expression needs a kind (expected one of: input, label, oneHot, apply, sample, concat, slice, add, gaussianCode, stopGradient)',
+          'missing: an expression needs a kind (expected one of: input, label, oneHot, apply, sample, concat, slice, add, gaussianCode, stopGradient, features)',
       },
     ]);
   });
@@ -471,16 +471,16 @@ describe('arbitraries', () => {
   it('generate every layer, distribution, expression and loss kind', () => {
     const seen = kindsIn(fc.sample(arbModel, { numRuns: 300, seed: 42 }));
     const expected = [
-      ...all<LayerKind>({ dense: null, activation: null, leakyRelu: null, dropout: null, batchNorm: null, reshape: null, flatten: null, conv2d: null, deconv2d: null, maxPool: null }), // prettier-ignore
+      ...all<LayerKind>({ dense: null, activation: null, leakyRelu: null, dropout: null, batchNorm: null, reshape: null, flatten: null, conv2d: null, deconv2d: null, maxPool: null, randomFeatures: null }), // prettier-ignore
       ...all<DistKind>({ gaussian: null, gaussianMixture: null, swissRoll: null, categorical: null, uniform: null, joint: null, pushforward: null }), // prettier-ignore
-      ...all<ExprKind>({ input: null, label: null, oneHot: null, apply: null, sample: null, concat: null, slice: null, add: null, gaussianCode: null, stopGradient: null }), // prettier-ignore
-      ...all<LossKind>({ reconstruction: null, game: null, mmd: null, crossEntropy: null, klGaussian: null, scale: null, sum: null }), // prettier-ignore
+      ...all<ExprKind>({ input: null, label: null, oneHot: null, apply: null, sample: null, concat: null, slice: null, add: null, gaussianCode: null, stopGradient: null, features: null }), // prettier-ignore
+      ...all<LossKind>({ reconstruction: null, game: null, mmd: null, crossEntropy: null, klGaussian: null, mutualInformation: null, l2: null, scale: null, sum: null }), // prettier-ignore
       'phase',
       'simultaneous',
       'adam',
       'sgd',
       'rmsprop',
-      'gan',
+      ...all<GameKind>({ gan: null, witness: null, fgan: null }),
       'rbf', // prettier-ignore
     ];
     expect(expected.filter((k) => !seen.has(k))).toEqual([]);
