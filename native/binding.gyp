@@ -10,7 +10,8 @@
       "sources": ["saddle_native.c"],
       "include_dirs": ["<(cblas_include)"],
       "libraries": ["<(blas_libs)"],
-      "cflags": ["-O3", "-std=c11", "-Wall", "-Wextra", "-fno-math-errno"],
+      "cflags": ["-O3", "-std=c11", "-pthread", "-Wall", "-Wextra", "-fno-math-errno"],
+      "ldflags": ["-pthread"],
       "conditions": [
         ["openblas==1", { "defines": ["SADDLE_OPENBLAS"] }]
       ]

@@ -13,7 +13,7 @@
  *
  * Exports (all return undefined unless noted):
  *   info() -> { blas, threads, cores }
- *   setThreads(n)
+ *   setThreads(n)                  threads for sgemm (OpenBLAS) and for the optimizer loops
  *   gemm(heap, offsets: Uint32Array [a0,b0,c0, a1,b1,c1, ...], m, n, k, transA, transB,
  *        biasOffset (-1 = none), relu (0/1))      C[i] = act(op(A[i]) op(B[i]) + bias), row-major
  *   adam(heap, n, p, g, m, v, pOut, mOut, vOut, lr, beta1, beta2, eps, oneMinusAccBeta1,
@@ -22,13 +22,19 @@
  *   sgd(heap, n, p, g, pOut, lr)
  *   rmsprop(heap, n, p, g, ms, mom, pOut, msOut, momOut, lr, decay, momentum, eps)
  *
- * The optimizer updates follow tf.train.* op by op, in float32, so their results equal tfjs's.
+ * The optimizer updates follow tf.train.* op by op, in float32, so their results equal tfjs's. They
+ * are memory-bound (7 float streams per element for Adam), so large ones are split across threads.
  */
+#define _POSIX_C_SOURCE 200809L
+
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <pthread.h>
+#include <unistd.h>
 
 #include <cblas.h>
 #include <node_api.h>
@@ -115,6 +121,56 @@ static napi_value undefined(napi_env env) {
 }
 
 /* ---------------------------------------------------------------------------------------------- */
+/* parallel loops                                                                                  */
+/* ---------------------------------------------------------------------------------------------- */
+
+/* Threads for the elementwise optimizer loops (memory-bound: one thread cannot saturate memory). */
+static int g_threads = 1;
+/* Below this many elements a loop runs on the calling thread: spawning costs more than it saves. */
+#define PARALLEL_MIN 131072
+
+typedef void (*RangeFn)(const void *ctx, size_t begin, size_t end);
+
+typedef struct {
+  RangeFn fn;
+  const void *ctx;
+  size_t begin, end;
+} Chunk;
+
+static void *run_chunk(void *arg) {
+  const Chunk *chunk = (const Chunk *)arg;
+  chunk->fn(chunk->ctx, chunk->begin, chunk->end);
+  return NULL;
+}
+
+/* fn over [0, n) split into contiguous chunks, one per thread; the caller runs the last chunk. */
+static void parallel_for(size_t n, RangeFn fn, const void *ctx) {
+  size_t threads = (size_t)g_threads;
+  if (threads > 16) threads = 16;
+  if (threads > n / (PARALLEL_MIN / 2)) threads = n / (PARALLEL_MIN / 2);
+  if (threads <= 1 || n < PARALLEL_MIN) {
+    fn(ctx, 0, n);
+    return;
+  }
+  pthread_t ids[16];
+  Chunk chunks[16];
+  int started[16] = {0};
+  const size_t step = (n + threads - 1) / threads;
+  for (size_t t = 0; t < threads; t++) {
+    chunks[t].fn = fn;
+    chunks[t].ctx = ctx;
+    chunks[t].begin = t * step < n ? t * step : n;
+    chunks[t].end = (t + 1) * step < n ? (t + 1) * step : n;
+  }
+  for (size_t t = 0; t + 1 < threads; t++) started[t] = pthread_create(&ids[t], NULL, run_chunk, &chunks[t]) == 0;
+  run_chunk(&chunks[threads - 1]);
+  for (size_t t = 0; t + 1 < threads; t++) {
+    if (started[t]) pthread_join(ids[t], NULL);
+    else run_chunk(&chunks[t]); /* could not spawn: do it here */
+  }
+}
+
+/* ---------------------------------------------------------------------------------------------- */
 /* info and threads                                                                                */
 /* ---------------------------------------------------------------------------------------------- */
 
@@ -153,10 +209,9 @@ static napi_value SetThreads(napi_env env, napi_callback_info info) {
   if (!begin(&c, env, info, 1, 0)) return NULL;
   int n = (int)num(&c, 0);
   if (c.failed) return NULL;
+  if (n > 0) g_threads = n;
 #ifdef SADDLE_OPENBLAS
   if (n > 0) openblas_set_num_threads(n);
-#else
-  (void)n;
 #endif
   return undefined(env);
 }
@@ -214,96 +269,148 @@ static napi_value Gemm(napi_env env, napi_callback_info info) {
 /* optimizer updates                                                                               */
 /* ---------------------------------------------------------------------------------------------- */
 
+typedef struct {
+  const float *p, *g, *m, *v;
+  float *p_out, *m_out, *v_out;
+  float neg_lr, beta1, beta2, eps, one_minus_beta1, one_minus_beta2, one_minus_acc_beta1, one_minus_acc_beta2;
+} AdamArgs;
+
+static void adam_range(const void *ctx, size_t begin, size_t end) {
+  const AdamArgs *a = (const AdamArgs *)ctx;
+  for (size_t i = begin; i < end; i++) {
+    const float gi = a->g[i];
+    const float m1 = a->m[i] * a->beta1 + gi * a->one_minus_beta1;
+    const float v1 = a->v[i] * a->beta2 + (gi * gi) * a->one_minus_beta2;
+    const float m_hat = m1 / a->one_minus_acc_beta1;
+    const float v_hat = v1 / a->one_minus_acc_beta2;
+    a->p_out[i] = (m_hat / (sqrtf(v_hat) + a->eps)) * a->neg_lr + a->p[i];
+    a->m_out[i] = m1;
+    a->v_out[i] = v1;
+  }
+}
+
 static napi_value Adam(napi_env env, napi_callback_info info) {
   Call c;
   if (!begin(&c, env, info, 15, 1)) return NULL;
   const double n = num(&c, 1);
-  const float *p = range(&c, num(&c, 2), n, "adam value");
-  const float *g = range(&c, num(&c, 3), n, "adam gradient");
-  const float *m = range(&c, num(&c, 4), n, "adam first moment");
-  const float *v = range(&c, num(&c, 5), n, "adam second moment");
-  float *p_out = range(&c, num(&c, 6), n, "adam new value");
-  float *m_out = range(&c, num(&c, 7), n, "adam new first moment");
-  float *v_out = range(&c, num(&c, 8), n, "adam new second moment");
-  const float neg_lr = (float)-num(&c, 9);
-  const float beta1 = (float)num(&c, 10), beta2 = (float)num(&c, 11), eps = (float)num(&c, 12);
-  const float one_minus_acc_beta1 = (float)num(&c, 13), one_minus_acc_beta2 = (float)num(&c, 14);
+  AdamArgs a;
+  a.p = range(&c, num(&c, 2), n, "adam value");
+  a.g = range(&c, num(&c, 3), n, "adam gradient");
+  a.m = range(&c, num(&c, 4), n, "adam first moment");
+  a.v = range(&c, num(&c, 5), n, "adam second moment");
+  a.p_out = range(&c, num(&c, 6), n, "adam new value");
+  a.m_out = range(&c, num(&c, 7), n, "adam new first moment");
+  a.v_out = range(&c, num(&c, 8), n, "adam new second moment");
+  a.neg_lr = (float)-num(&c, 9);
+  a.beta1 = (float)num(&c, 10);
+  a.beta2 = (float)num(&c, 11);
+  a.eps = (float)num(&c, 12);
+  a.one_minus_acc_beta1 = (float)num(&c, 13);
+  a.one_minus_acc_beta2 = (float)num(&c, 14);
   if (c.failed) return NULL;
   /* tfjs computes 1 - beta in double, then stores it as a float32 scalar. */
-  const float one_minus_beta1 = (float)(1.0 - (double)beta1), one_minus_beta2 = (float)(1.0 - (double)beta2);
-  const size_t total = (size_t)n;
-  for (size_t i = 0; i < total; i++) {
-    const float gi = g[i];
-    const float m1 = m[i] * beta1 + gi * one_minus_beta1;
-    const float v1 = v[i] * beta2 + (gi * gi) * one_minus_beta2;
-    const float m_hat = m1 / one_minus_acc_beta1;
-    const float v_hat = v1 / one_minus_acc_beta2;
-    p_out[i] = (m_hat / (sqrtf(v_hat) + eps)) * neg_lr + p[i];
-    m_out[i] = m1;
-    v_out[i] = v1;
-  }
+  a.one_minus_beta1 = (float)(1.0 - (double)a.beta1);
+  a.one_minus_beta2 = (float)(1.0 - (double)a.beta2);
+  parallel_for((size_t)n, adam_range, &a);
   return undefined(env);
+}
+
+typedef struct {
+  const float *p, *g, *acc;
+  float *p_out, *acc_out;
+  float neg_lr, momentum;
+  int nesterov;
+} MomentumArgs;
+
+static void momentum_range(const void *ctx, size_t begin, size_t end) {
+  const MomentumArgs *a = (const MomentumArgs *)ctx;
+  for (size_t i = begin; i < end; i++) {
+    const float a1 = a->momentum * a->acc[i] + a->g[i];
+    a->p_out[i] = a->nesterov ? a->neg_lr * (a->g[i] + a1 * a->momentum) + a->p[i] : a->neg_lr * a1 + a->p[i];
+    a->acc_out[i] = a1;
+  }
 }
 
 static napi_value Momentum(napi_env env, napi_callback_info info) {
   Call c;
   if (!begin(&c, env, info, 10, 1)) return NULL;
   const double n = num(&c, 1);
-  const float *p = range(&c, num(&c, 2), n, "momentum value");
-  const float *g = range(&c, num(&c, 3), n, "momentum gradient");
-  const float *acc = range(&c, num(&c, 4), n, "momentum accumulation");
-  float *p_out = range(&c, num(&c, 5), n, "momentum new value");
-  float *acc_out = range(&c, num(&c, 6), n, "momentum new accumulation");
-  const float neg_lr = (float)-num(&c, 7), momentum = (float)num(&c, 8);
-  const int nesterov = num(&c, 9) != 0;
+  MomentumArgs a;
+  a.p = range(&c, num(&c, 2), n, "momentum value");
+  a.g = range(&c, num(&c, 3), n, "momentum gradient");
+  a.acc = range(&c, num(&c, 4), n, "momentum accumulation");
+  a.p_out = range(&c, num(&c, 5), n, "momentum new value");
+  a.acc_out = range(&c, num(&c, 6), n, "momentum new accumulation");
+  a.neg_lr = (float)-num(&c, 7);
+  a.momentum = (float)num(&c, 8);
+  a.nesterov = num(&c, 9) != 0;
   if (c.failed) return NULL;
-  const size_t total = (size_t)n;
-  for (size_t i = 0; i < total; i++) {
-    const float a1 = momentum * acc[i] + g[i];
-    p_out[i] = nesterov ? neg_lr * (g[i] + a1 * momentum) + p[i] : neg_lr * a1 + p[i];
-    acc_out[i] = a1;
-  }
+  parallel_for((size_t)n, momentum_range, &a);
   return undefined(env);
+}
+
+typedef struct {
+  const float *p, *g;
+  float *p_out;
+  float neg_lr;
+} SgdArgs;
+
+static void sgd_range(const void *ctx, size_t begin, size_t end) {
+  const SgdArgs *a = (const SgdArgs *)ctx;
+  for (size_t i = begin; i < end; i++) a->p_out[i] = a->neg_lr * a->g[i] + a->p[i];
 }
 
 static napi_value Sgd(napi_env env, napi_callback_info info) {
   Call c;
   if (!begin(&c, env, info, 6, 1)) return NULL;
   const double n = num(&c, 1);
-  const float *p = range(&c, num(&c, 2), n, "sgd value");
-  const float *g = range(&c, num(&c, 3), n, "sgd gradient");
-  float *p_out = range(&c, num(&c, 4), n, "sgd new value");
-  const float neg_lr = (float)-num(&c, 5);
+  SgdArgs a;
+  a.p = range(&c, num(&c, 2), n, "sgd value");
+  a.g = range(&c, num(&c, 3), n, "sgd gradient");
+  a.p_out = range(&c, num(&c, 4), n, "sgd new value");
+  a.neg_lr = (float)-num(&c, 5);
   if (c.failed) return NULL;
-  const size_t total = (size_t)n;
-  for (size_t i = 0; i < total; i++) p_out[i] = neg_lr * g[i] + p[i];
+  parallel_for((size_t)n, sgd_range, &a);
   return undefined(env);
+}
+
+typedef struct {
+  const float *p, *g, *ms, *mom;
+  float *p_out, *ms_out, *mom_out;
+  float lr, decay, momentum, eps, one_minus_decay;
+} RmspropArgs;
+
+static void rmsprop_range(const void *ctx, size_t begin, size_t end) {
+  const RmspropArgs *a = (const RmspropArgs *)ctx;
+  for (size_t i = begin; i < end; i++) {
+    const float gi = a->g[i];
+    const float ms1 = a->ms[i] * a->decay + (gi * gi) * a->one_minus_decay;
+    const float mom1 = a->mom[i] * a->momentum + (gi * a->lr) / sqrtf(ms1 + a->eps);
+    a->p_out[i] = a->p[i] - mom1;
+    a->ms_out[i] = ms1;
+    a->mom_out[i] = mom1;
+  }
 }
 
 static napi_value Rmsprop(napi_env env, napi_callback_info info) {
   Call c;
   if (!begin(&c, env, info, 13, 1)) return NULL;
   const double n = num(&c, 1);
-  const float *p = range(&c, num(&c, 2), n, "rmsprop value");
-  const float *g = range(&c, num(&c, 3), n, "rmsprop gradient");
-  const float *ms = range(&c, num(&c, 4), n, "rmsprop mean square");
-  const float *mom = range(&c, num(&c, 5), n, "rmsprop moment");
-  float *p_out = range(&c, num(&c, 6), n, "rmsprop new value");
-  float *ms_out = range(&c, num(&c, 7), n, "rmsprop new mean square");
-  float *mom_out = range(&c, num(&c, 8), n, "rmsprop new moment");
-  const float lr = (float)num(&c, 9), decay = (float)num(&c, 10), momentum = (float)num(&c, 11);
-  const float eps = (float)num(&c, 12);
+  RmspropArgs a;
+  a.p = range(&c, num(&c, 2), n, "rmsprop value");
+  a.g = range(&c, num(&c, 3), n, "rmsprop gradient");
+  a.ms = range(&c, num(&c, 4), n, "rmsprop mean square");
+  a.mom = range(&c, num(&c, 5), n, "rmsprop moment");
+  a.p_out = range(&c, num(&c, 6), n, "rmsprop new value");
+  a.ms_out = range(&c, num(&c, 7), n, "rmsprop new mean square");
+  a.mom_out = range(&c, num(&c, 8), n, "rmsprop new moment");
+  a.lr = (float)num(&c, 9);
+  a.decay = (float)num(&c, 10);
+  a.momentum = (float)num(&c, 11);
+  a.eps = (float)num(&c, 12);
   if (c.failed) return NULL;
-  const float one_minus_decay = (float)(1.0 - (double)decay);
-  const size_t total = (size_t)n;
-  for (size_t i = 0; i < total; i++) {
-    const float gi = g[i];
-    const float ms1 = ms[i] * decay + (gi * gi) * one_minus_decay;
-    const float mom1 = mom[i] * momentum + (gi * lr) / sqrtf(ms1 + eps);
-    p_out[i] = p[i] - mom1;
-    ms_out[i] = ms1;
-    mom_out[i] = mom1;
-  }
+  a.one_minus_decay = (float)(1.0 - (double)a.decay);
+  parallel_for((size_t)n, rmsprop_range, &a);
   return undefined(env);
 }
 
@@ -312,6 +419,8 @@ static napi_value Rmsprop(napi_env env, napi_callback_info info) {
 /* ---------------------------------------------------------------------------------------------- */
 
 static napi_value Init(napi_env env, napi_value exports) {
+  const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  g_threads = cores > 0 ? (int)cores : 1;
   napi_property_descriptor props[] = {
       {"info", NULL, Info, NULL, NULL, NULL, napi_enumerable, NULL},
       {"setThreads", NULL, SetThreads, NULL, NULL, NULL, napi_enumerable, NULL},

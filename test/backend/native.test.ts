@@ -268,6 +268,24 @@ if (load.ok) {
       });
     }
 
+    it('splits large updates across threads with the same result as tf.train.adam', () => {
+      // 400 × 500 = 200k elements: above the native loops' parallel threshold.
+      const make = (name: string): tf.Variable =>
+        tf.variable(tf.tensor(seededValues(200_000, 9), [400, 500]), true, name);
+      const grad = tf.tensor(seededValues(200_000, 10), [400, 500]);
+      const native = nativeOptimizer(specs[0]!)!;
+      const tfjs = reference(specs[0]!);
+      const a = make(`big-a${runId}`);
+      const b = make(`big-b${runId}`);
+      for (let i = 0; i < 3; i++) {
+        native.applyGradients({ [a.name]: grad });
+        tfjs.applyGradients({ [b.name]: grad });
+      }
+      expect(maxRelativeError(a.dataSync(), b.dataSync())).toBeLessThan(TOLERANCE);
+      [native, tfjs].forEach((o) => o.dispose());
+      tf.dispose([a, b, grad]);
+    });
+
     it('writes updated parameters into fresh buffers (the wasm backend caches packed weights per buffer)', () => {
       const p = problem();
       const opt = nativeOptimizer(specs[0]!)!;
