@@ -103,13 +103,41 @@ const prepareOperands = (
   return { a: a2, b: b2 };
 };
 
+/**
+ * `A · Bᵀ` for one product whose `B` is the big operand (a layer's backward `dY · Wᵀ`), computed as
+ * `(B · Aᵀ)ᵀ`: transposing and packing the small `A` and the small result is cheaper than
+ * transposing the big `B` and having XNNPACK re-pack it as fresh weights.
+ */
+const swappedTransposeB = (
+  backend: WasmBackendInternals,
+  a: TensorInfo,
+  b: TensorInfo,
+  temps: TensorInfo[],
+): TensorInfo => {
+  const aT = transposeInner(backend, a);
+  temps.push(aT);
+  const bta = runStock('BatchMatMul', {
+    inputs: { a: b, b: aT },
+    backend,
+    attrs: { transposeA: false, transposeB: false },
+  });
+  temps.push(bta);
+  return transposeInner(backend, bta);
+};
+
 /** `BatchMatMul` on wasm: transposes materialised, broadcasting made explicit, then the stock kernel. */
 export const fixedBatchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
   const wasm = asWasmBackend(backend);
   const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
   const transposes = attrs as unknown as MatMulAttrs;
+  const geometry = matMulGeometry(a.shape, b.shape, transposes.transposeA, transposes.transposeB);
+  const { m, n, k } = geometry;
   const temps: TensorInfo[] = [];
   try {
+    const single = product(a.shape.slice(0, -2)) === 1 && product(b.shape.slice(0, -2)) === 1;
+    if (single && transposes.transposeB && !transposes.transposeA && k * n > m * k + m * n) {
+      return { ...swappedTransposeB(wasm, a, b, temps), shape: [...geometry.outShape] };
+    }
     const operands = prepareOperands(wasm, a, b, transposes, temps);
     const out = runStock('BatchMatMul', {
       inputs: operands,
@@ -117,7 +145,6 @@ export const fixedBatchMatMul: KernelFunc = ({ inputs, backend, attrs }) => {
       attrs: { transposeA: false, transposeB: false },
     });
     // The stock kernel shapes its output from the (possibly tiled) operands; restore the broadcast shape.
-    const geometry = matMulGeometry(a.shape, b.shape, transposes.transposeA, transposes.transposeB);
     return { ...out, shape: [...geometry.outShape] };
   } finally {
     for (const t of temps) release(wasm, t);
