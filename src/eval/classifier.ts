@@ -221,12 +221,21 @@ const conv3x3 = (x: tf.Tensor4D, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor4
   return tf.reshape(tf.relu(out), [n, oh, ow, filters]);
 };
 
-/** 2×2 max-pool, stride 2, 'valid' (an odd last row/column is dropped, as tfjs's layer does). */
+/**
+ * 2×2 max-pool, stride 2, 'valid' (an odd last row/column is dropped, as tfjs's layer does): the
+ * elementwise maximum of the four corners of each window. Why not `max` over a reshaped axis: its
+ * gradient broadcasts an equality test over a 6-D tensor, which is slow on wasm; `maximum` of
+ * same-shaped tensors has a plain elementwise gradient.
+ */
 const maxPool2 = (x: tf.Tensor4D): tf.Tensor4D => {
   const [n, h, w, c] = x.shape;
   const [ph, pw] = [Math.floor(h / 2), Math.floor(w / 2)];
   const even = h % 2 === 0 && w % 2 === 0 ? x : tf.slice(x, [0, 0, 0, 0], [n, 2 * ph, 2 * pw, c]);
-  return tf.max(tf.reshape(even, [n, ph, 2, pw, 2, c]), [2, 4]) as tf.Tensor4D;
+  const windows = tf.reshape(even, [n * ph, 2, pw, 2 * c]); // row pairs; each column pair side by side
+  const corner = (dy: number, dx: number): tf.Tensor =>
+    tf.slice(windows, [0, dy, 0, dx * c], [n * ph, 1, pw, c]);
+  const pooled = tf.maximum(tf.maximum(corner(0, 0), corner(0, 1)), tf.maximum(corner(1, 0), corner(1, 1)));
+  return tf.reshape(pooled, [n, ph, pw, c]);
 };
 
 /**

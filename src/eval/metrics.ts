@@ -44,6 +44,8 @@ export interface RunShape {
   /** Flattened width of one example (784 for MNIST). */
   readonly dataWidth: number;
   readonly classes: number;
+  /** Whether the run's data are MNIST itself (a 28 × 28 synthetic set is the right shape but not MNIST). */
+  readonly mnist: boolean;
 }
 
 /** Metrics judged by saddle's MNIST classifier need MNIST-shaped data. */
@@ -58,8 +60,8 @@ export const notApplicable = (metric: MetricName, run: RunShape): string | undef
   if (missing.length > 0) {
     return `'${metric}' needs the model's ${missing.map((v) => `'${v}'`).join(' and ')} view${missing.length > 1 ? 's' : ''}, which it does not declare`;
   }
-  if (needsMnist.includes(metric) && (run.dataWidth !== 784 || run.classes !== 10)) {
-    return `'${metric}' scores samples with saddle's MNIST classifier, but this run's data are ${run.dataWidth} wide with ${run.classes} classes`;
+  if (needsMnist.includes(metric) && (!run.mnist || run.dataWidth !== 784 || run.classes !== 10)) {
+    return `'${metric}' scores samples with saddle's MNIST classifier, but this run's data are not MNIST (${run.dataWidth} wide, ${run.classes} classes)`;
   }
   return undefined;
 };
@@ -82,7 +84,8 @@ export const parseMetricList = (
 };
 
 /** The run shape of a compiled plan: its declared views and its data declaration. */
-export const runShapeOf = (plan: Plan): RunShape => ({
+export const runShapeOf = (plan: Plan, data: { readonly mnist: boolean }): RunShape => ({
+  mnist: data.mnist,
   views: (Object.keys(plan.views) as ViewName[]).filter((v) => plan.views[v] !== undefined),
   dataWidth: plan.data.x.reduce((a, b) => a * b, 1),
   classes: plan.data.classes,

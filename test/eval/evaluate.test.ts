@@ -170,7 +170,7 @@ describe('evaluate a trained model', () => {
     const trainer = createTrainer({ plan: plan.right, data: train, batchSize: 50, seed: 3 });
     for (let i = 0; i < 20; i++) trainer.step();
     await trainer.readLosses();
-    const metrics = applicableMetrics({ ...runShapeOf(plan.right) });
+    const metrics = applicableMetrics(runShapeOf(plan.right, { mnist: false }));
     expect(metrics).toEqual(['parzen', 'recon', 'mmd', 'cluster', 'classify']); // 8 × 8 data: no MNIST classifier
     const options = { metrics, samples: 100, seed: 1 };
     const r = await evaluate(trainer, { train, test }, options);

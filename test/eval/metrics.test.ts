@@ -20,7 +20,7 @@ const planOf = (m: Model) => {
 
 describe('metric applicability', () => {
   it('gives the paper AAE every metric but the classifier-head ones', () => {
-    const shape = runShapeOf(planOf(aae.build(aaeDefaults)));
+    const shape = runShapeOf(planOf(aae.build(aaeDefaults)), { mnist: true });
     expect(applicableMetrics(shape)).toEqual(['parzen', 'fid', 'score', 'recon', 'mmd']);
     expect(notApplicable('cluster', shape)).toBe(
       "'cluster' needs the model's 'classify' view, which it does not declare",
@@ -28,16 +28,19 @@ describe('metric applicability', () => {
   });
 
   it('gives the semi-supervised AAE clustering and classification error', () => {
-    const shape = runShapeOf(planOf(aaeSemisupervised.build(aaeSemisupervised.defaults)));
+    const shape = runShapeOf(planOf(aaeSemisupervised.build(aaeSemisupervised.defaults)), { mnist: true });
     expect(applicableMetrics(shape)).toEqual(expect.arrayContaining(['cluster', 'classify']));
   });
 
   it('refuses classifier metrics on data that is not MNIST-shaped', () => {
-    const shape = { views: ['sample' as const], dataWidth: 2, classes: 8 };
+    const shape = { views: ['sample' as const], dataWidth: 2, classes: 8, mnist: false };
     expect(applicableMetrics(shape)).toEqual(['parzen']);
     expect(notApplicable('fid', shape)).toMatch(
-      /MNIST classifier, but this run's data are 2 wide with 8 classes/,
+      /MNIST classifier, but this run's data are not MNIST \(2 wide, 8 classes\)/,
     );
+    // 28 × 28 synthetic digits have MNIST's shape but are not MNIST.
+    expect(notApplicable('score', { ...shape, dataWidth: 784, classes: 10 })).toMatch(/not MNIST/);
+    expect(notApplicable('score', { ...shape, dataWidth: 784, classes: 10, mnist: true })).toBeUndefined();
     expect(notApplicable('mmd', shape)).toMatch(/'encode' and 'prior' views/);
   });
 
