@@ -104,3 +104,21 @@ export const gaussianCode = (site: string, params: Sym): Sym<'code'> => ({
 
 /** The same value with gradients stopped. */
 export const stopGradient = <S extends Space>(of: Sym<S>): Sym<S> => ({ kind: 'stopGradient', of });
+
+/**
+ * A net's hidden activations: the net applied to `x` up to and including its first `layers` declared
+ * layers, with the net's own (shared) weights — a learned feature space in which to compare values,
+ * as VAE/GAN's `Dis_l(x)` compares images through the discriminator's l-th layer. A phase that
+ * updates the net moves these features; one that does not still gets gradients through them.
+ * The compiler refuses a cut between a dense (or convolution) layer and its activation (count the
+ * activation in). The result's space is chosen by the caller (default `code`).
+ *
+ * @example
+ * const disc = critic<'data'>('discriminator', seq(dense(256), relu, dense(256), relu, dense(1)));
+ * features(disc, input(), 4); // the second hidden layer's ReLU outputs, width 256
+ */
+export const features = <In extends Space, S extends Space = 'code'>(
+  net: Net<In>,
+  x: Sym<NoInfer<In>>,
+  layers: number,
+): Sym<S> => ({ kind: 'features', net: net.name, input: x, layers });

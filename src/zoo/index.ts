@@ -12,8 +12,11 @@ import { aaeDimred } from './aae-dimred.js';
 import { aaeSemisupervised } from './aae-semisupervised.js';
 import { aaeSupervised } from './aae-supervised.js';
 import type { ZooEntry } from './entry.js';
+import { lpAae } from './lp-aae.js';
+import { lpAaeConditional } from './lp-aae-conditional.js';
 import { mmdAe } from './mmd-ae.js';
 import { vae } from './vae.js';
+import { vaeGan } from './vae-gan.js';
 
 export type { ZooEntry } from './entry.js';
 export { resolveOptions } from './entry.js';
@@ -28,6 +31,9 @@ export const entries: readonly ZooEntry<any>[] = [
   aaeDimred,
   mmdAe,
   vae,
+  vaeGan,
+  lpAae,
+  lpAaeConditional,
 ];
 
 /** Entries by id. */
@@ -35,3 +41,4 @@ export const entries: readonly ZooEntry<any>[] = [
 export const zoo: Readonly<Record<string, ZooEntry<any>>> = Object.fromEntries(entries.map((e) => [e.id, e]));
 
 export { aae, aaeClustering, aaeDimred, aaeSemisupervised, aaeSupervised, mmdAe, vae };
+export { lpAae, lpAaeConditional, vaeGan };

@@ -37,6 +37,9 @@ describe('zoo registry', () => {
       'aae-dimred',
       'mmd-ae',
       'vae',
+      'vae-gan',
+      'lp-aae',
+      'lp-aae-conditional',
     ]);
     for (const e of entries) {
       expect(zoo[e.id]).toBe(e);
