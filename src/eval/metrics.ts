@@ -46,6 +46,8 @@ export interface RunShape {
   readonly classes: number;
   /** Whether the run's data are MNIST itself (a 28 × 28 synthetic set is the right shape but not MNIST). */
   readonly mnist: boolean;
+  /** Outputs of the `classify` view, if known: a classifier has one per class, a clustering head any number. */
+  readonly classifyWidth?: number;
 }
 
 /** Metrics judged by saddle's MNIST classifier need MNIST-shaped data. */
@@ -62,6 +64,9 @@ export const notApplicable = (metric: MetricName, run: RunShape): string | undef
   }
   if (needsMnist.includes(metric) && (!run.mnist || run.dataWidth !== 784 || run.classes !== 10)) {
     return `'${metric}' scores samples with saddle's MNIST classifier, but this run's data are not MNIST (${run.dataWidth} wide, ${run.classes} classes)`;
+  }
+  if (metric === 'classify' && run.classifyWidth !== undefined && run.classifyWidth !== run.classes) {
+    return `'classify' reads the 'classify' view's argmax as the class, but it has ${run.classifyWidth} outputs for ${run.classes} classes (a clustering head: use 'cluster')`;
   }
   return undefined;
 };
@@ -84,12 +89,17 @@ export const parseMetricList = (
 };
 
 /** The run shape of a compiled plan: its declared views and its data declaration. */
-export const runShapeOf = (plan: Plan, data: { readonly mnist: boolean }): RunShape => ({
-  mnist: data.mnist,
-  views: (Object.keys(plan.views) as ViewName[]).filter((v) => plan.views[v] !== undefined),
-  dataWidth: plan.data.x.reduce((a, b) => a * b, 1),
-  classes: plan.data.classes,
-});
+export const runShapeOf = (plan: Plan, data: { readonly mnist: boolean }): RunShape => {
+  const classify = plan.views.classify;
+  const shape = classify?.instrs[classify.output]?.shape;
+  return {
+    mnist: data.mnist,
+    views: (Object.keys(plan.views) as ViewName[]).filter((v) => plan.views[v] !== undefined),
+    dataWidth: plan.data.x.reduce((a, b) => a * b, 1),
+    classes: plan.data.classes,
+    ...(shape === undefined ? {} : { classifyWidth: shape.reduce((a, b) => a * b, 1) }),
+  };
+};
 
 /**
  * The loss the model trains its reconstruction with (the first `reconstruction` term of its

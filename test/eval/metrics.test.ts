@@ -10,6 +10,7 @@ import {
   runShapeOf,
 } from '../../src/eval/metrics.js';
 import { aae, aaeDefaults } from '../../src/zoo/aae.js';
+import { aaeClustering } from '../../src/zoo/aae-clustering.js';
 import { aaeSemisupervised } from '../../src/zoo/aae-semisupervised.js';
 
 const planOf = (m: Model) => {
@@ -30,6 +31,19 @@ describe('metric applicability', () => {
   it('gives the semi-supervised AAE clustering and classification error', () => {
     const shape = runShapeOf(planOf(aaeSemisupervised.build(aaeSemisupervised.defaults)), { mnist: true });
     expect(applicableMetrics(shape)).toEqual(expect.arrayContaining(['cluster', 'classify']));
+  });
+
+  it('gives a 16-cluster head clustering error but not classification error', () => {
+    const shape = runShapeOf(planOf(aaeClustering.build(aaeClustering.defaults)), { mnist: true });
+    expect(shape.classifyWidth).toBe(16);
+    expect(applicableMetrics(shape)).toEqual(['parzen', 'fid', 'score', 'recon', 'mmd', 'cluster']);
+    expect(notApplicable('classify', shape)).toMatch(
+      /16 outputs for 10 classes \(a clustering head: use 'cluster'\)/,
+    );
+    const ten = runShapeOf(planOf(aaeClustering.build({ ...aaeClustering.defaults, clusters: 10 })), {
+      mnist: true,
+    });
+    expect(applicableMetrics(ten)).toContain('classify');
   });
 
   it('refuses classifier metrics on data that is not MNIST-shaped', () => {
