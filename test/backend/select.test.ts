@@ -9,6 +9,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendDeps } from '../../src/runtime/backend/select.js';
 import { BackendUnavailableError, selectBackendWith } from '../../src/runtime/backend/select.js';
 import type { WasmStart } from '../../src/runtime/backend/wasm-start.js';
+import { defaultWasmThreads } from '../../src/runtime/backend/wasm-start.js';
 
 let CpuBackend: new () => tf.KernelBackend;
 
@@ -18,6 +19,7 @@ beforeAll(async () => {
 });
 
 afterEach(async () => {
+  startedWith = [];
   if (tf.findBackendFactory('tensorflow') != null) tf.removeBackend('tensorflow');
   await tf.setBackend('cpu');
 });
@@ -39,6 +41,9 @@ interface Fakes {
   readonly addon?: boolean;
   readonly wasmFails?: boolean;
 }
+
+/** Thread counts the fake wasm start was asked for, in order. */
+let startedWith: number[] = [];
 
 /** Deps whose modules, addon and wasm are fakes; records what was imported. */
 const deps = (fakes: Fakes): BackendDeps & { imported: string[] } => {
@@ -67,10 +72,11 @@ const deps = (fakes: Fakes): BackendDeps & { imported: string[] } => {
             },
           }
         : { ok: false, reason: 'the OpenBLAS kernel pack is not built (install libopenblas-dev, then …)' },
-    startWasm: async (): Promise<WasmStart> => {
+    startWasm: async (threads): Promise<WasmStart> => {
       if (fakes.wasmFails === true) throw new Error('no WebAssembly here');
       // The decision logic is under test, not wasm: stay on cpu so the registered kernels still run.
-      return { threads: 2, threaded: true, notes: [] };
+      startedWith.push(threads);
+      return { threads, threaded: threads > 1, notes: [] };
     },
   };
 };
@@ -113,13 +119,17 @@ describe('auto', () => {
     expect(info.banner).toMatch(/FakeBLAS 1\.0, 2 BLAS threads/);
     expect(info.details.blasThreads).toBe(2);
     expect(info.warnings).toEqual([]);
+    // Beside OpenBLAS, one wasm thread (spinning wasm workers would compete with BLAS threads).
+    expect(startedWith).toEqual([1]);
   });
 
   it('goes on to wasm + fixes, silently, when the pack is not built', async () => {
     const info = await selectBackendWith('auto', deps({ addon: false }));
     expect(info.name).toBe('wasm');
-    expect(info.banner).toMatch(/wasm .*2 wasm threads, saddle kernel fixes/);
+    expect(info.banner).toMatch(/wasm .*wasm threads?, saddle kernel fixes/);
     expect(info.warnings).toEqual([]);
+    // wasm is not started for the native attempt when the pack is missing: the thread count is wasm's own.
+    expect(startedWith).toEqual([defaultWasmThreads()]);
   });
 
   it('ends on cpu when wasm cannot start, and says why', async () => {

@@ -23,7 +23,7 @@ import { loadNativeAddon } from './native-addon.js';
 import { activateNativeKernels, deactivateNativeKernels } from './native-kernels.js';
 import { installWasmFixes } from './wasm-fixes.js';
 import type { WasmStart } from './wasm-start.js';
-import { firstLine, startWasm } from './wasm-start.js';
+import { defaultNativeWasmThreads, defaultWasmThreads, firstLine, startWasm } from './wasm-start.js';
 
 export type BackendName = 'node-gpu' | 'node' | 'native' | 'wasm' | 'cpu';
 export type BackendChoice = 'auto' | BackendName;
@@ -64,13 +64,14 @@ export interface BackendDeps {
   /** Dynamic `import()` of an optional package; rejects when it is absent or fails to load. */
   readonly importModule: (specifier: string) => Promise<unknown>;
   readonly loadAddon: AddonLoader;
-  readonly startWasm: () => Promise<WasmStart>;
+  /** Start (or re-activate) the wasm backend with this many threads (the first start decides). */
+  readonly startWasm: (threads: number) => Promise<WasmStart>;
 }
 
 export const defaultBackendDeps: BackendDeps = {
   importModule: (specifier) => import(specifier),
   loadAddon: loadNativeAddon,
-  startWasm: () => startWasm(),
+  startWasm: (threads) => startWasm(threads),
 };
 
 const GPU_PACKAGE = '@tensorflow/tfjs-node-gpu';
@@ -157,15 +158,16 @@ const wasmThreadsText = (start: WasmStart): string =>
   `${start.threads} wasm thread${start.threads === 1 ? '' : 's'}`;
 
 const tryWasmFamily = async (deps: BackendDeps, withNative: boolean): Promise<BackendInfo | string> => {
+  // The pack is checked before wasm starts: the first start fixes the wasm thread count.
+  const load = withNative ? deps.loadAddon() : undefined;
+  if (load !== undefined && !load.ok) return load.reason;
   let start: WasmStart;
   try {
-    start = await deps.startWasm();
+    start = await deps.startWasm(withNative ? defaultNativeWasmThreads() : defaultWasmThreads());
   } catch (error) {
     return `the tfjs wasm backend failed to start: ${firstLine(error)}`;
   }
-  if (withNative) {
-    const load = deps.loadAddon();
-    if (!load.ok) return load.reason;
+  if (load !== undefined && load.ok) {
     activateNativeKernels(load.addon);
     const info = load.addon.info();
     const blas = info.blas.split(' ').slice(0, 2).join(' ');

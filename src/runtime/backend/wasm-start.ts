@@ -16,7 +16,8 @@
  *   Anything failing on this path falls back to the stock single-threaded build, with a note.
  *
  * Threads: `SADDLE_WASM_THREADS` if set, else the number of cores the process may use (≤ 8, the
- * size of the build's preallocated worker pool).
+ * size of the build's preallocated worker pool) — or 1 beside the native pack (see
+ * `defaultNativeWasmThreads`).
  *
  * @module
  */
@@ -50,6 +51,15 @@ export const defaultWasmThreads = (env: NodeJS.ProcessEnv = process.env): number
   const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
   return Math.max(1, Math.min(cores, 8));
 };
+
+/**
+ * wasm threads beside the native pack: `SADDLE_WASM_THREADS` if set, else 1. With OpenBLAS doing the
+ * matrix products only small elementwise kernels are left to wasm, and the wasm thread pool's
+ * spin-waiting workers then compete with OpenBLAS's threads for the cores (measured: ~40 % more CPU
+ * time per AAE iteration on two cores with two wasm threads).
+ */
+export const defaultNativeWasmThreads = (env: NodeJS.ProcessEnv = process.env): number =>
+  env['SADDLE_WASM_THREADS'] === undefined ? 1 : defaultWasmThreads(env);
 
 /** The Emscripten module of the threaded build, as far as saddle touches it. */
 interface ThreadedModule {
