@@ -135,13 +135,13 @@ const learnedPrior = async (trainer: Trainer) =>
 describe('lp-aae trains on tiny digits', () => {
   it('finite losses; the learned prior moves (its moments change) toward the encoder codes', async () => {
     const trainer = createTrainer({
-      plan: planOf(buildLpAae({ ...lpAaeDefaults, ...small }, tiny)),
+      plan: planOf(buildLpAae({ ...lpAaeDefaults, ...small, learningRate: 1e-3 }, tiny)),
       data: digits,
       batchSize: 50,
       seed: 11,
     });
     const before = await learnedPrior(trainer);
-    for (let i = 0; i < 150; i++) trainer.step();
+    for (let i = 0; i < 100; i++) trainer.step();
     const after = await learnedPrior(trainer);
     const codes = moments(await download(trainer.evalView('encode', probe)));
     const records = await trainer.readLosses();
@@ -168,7 +168,7 @@ describe('lp-aae trains on tiny digits', () => {
       return probs.reduce((a, p) => a + Math.max(...p), 0) / probs.length;
     };
     const before = await confidence();
-    for (let i = 0; i < 150; i++) trainer.step();
+    for (let i = 0; i < 100; i++) trainer.step();
     const after = await confidence();
     const records = await trainer.readLosses();
     trainer.dispose();
