@@ -302,8 +302,11 @@ export const classifierOutputs = (
     const n = images.shape[0];
     for (let start = 0; start < n; start += batch) {
       const rows = Math.min(batch, n - start);
-      const x = tf.reshape(tf.slice(images, [start, 0], [rows, SIDE * SIDE]), [rows, SIDE, SIDE, 1]);
-      const [f, p] = twoHeads.predict(x) as tf.Tensor[];
+      // A tidy per batch: only the two outputs outlive it, never a batch's activations.
+      const [f, p] = tf.tidy(() => {
+        const x = tf.reshape(tf.slice(images, [start, 0], [rows, SIDE * SIDE]), [rows, SIDE, SIDE, 1]);
+        return twoHeads.predict(x) as tf.Tensor[];
+      });
       if (f === undefined || p === undefined)
         throw new Error('classifier: the two-headed model returned fewer than two outputs');
       features.push(f);

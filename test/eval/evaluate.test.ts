@@ -43,7 +43,7 @@ const fakeViews = (calls: Call[], opts: { perm?: readonly number[]; prior?: numb
         return tf.fill([n, 3], opts.prior ?? 0);
       case 'classify': {
         const labels = Array.from(input?.labels ?? [], (y) => opts.perm?.[y] ?? y);
-        return tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat();
+        return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), 10).toFloat());
       }
     }
   },
@@ -103,6 +103,20 @@ describe('evaluate on views with known answers', () => {
       { metrics: ['parzen'], samples: 250, batch: 100, seed: 4, sigmaGrid: grid },
     );
     expect(again.parzen).toEqual(r.parzen);
+  });
+
+  it('leaves no tensor behind', async () => {
+    const views = fakeViews([]);
+    const run = () =>
+      evaluate(
+        views,
+        { train, test },
+        { metrics: ['parzen', 'recon', 'mmd', 'cluster', 'classify'], samples: 50, sigmaGrid: [0.5] },
+      );
+    await run(); // first call may create lazily cached tensors (backend constants)
+    const before = tf.memory().numTensors;
+    await run();
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('holds out the last sixth (at most 10,000) of the training set for σ', () => {
