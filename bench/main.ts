@@ -14,11 +14,14 @@
  *
  * Options: `--json` (one JSON object per line), `--models=aae,mmd-ae`,
  * `--backends=native,wasm,cpu`, `--runs=N`, `--steps=N` (iterations per timed run),
- * `--warmup=N`. cpu defaults to fewer iterations (it is ~100× slower).
+ * `--warmup=N`. cpu defaults to fewer iterations (it is ~100× slower). Each backend runs in a child
+ * process of its own.
  *
  * @module
  */
+import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import * as tf from '@tensorflow/tfjs';
 import { compile } from '../src/compile/index.js';
@@ -68,6 +71,8 @@ interface Options {
   readonly runs: number;
   readonly steps?: number;
   readonly warmup?: number;
+  /** Internal: this process benchmarks one backend for a parent bench process. */
+  readonly child: boolean;
 }
 
 const parseArgs = (argv: readonly string[]): Options => {
@@ -89,7 +94,7 @@ const parseArgs = (argv: readonly string[]): Options => {
       throw new Error(`--${name}: unknown ${unknown.join(', ')} (known: ${all.join(', ')})`);
     return picked;
   };
-  const known = ['json', 'models', 'backends', 'runs', 'steps', 'warmup'];
+  const known = ['json', 'models', 'backends', 'runs', 'steps', 'warmup', 'child'];
   const bad = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
   if (bad.length > 0)
     throw new Error(`unknown argument ${bad.join(' ')} (known: ${known.map((k) => `--${k}`).join(' ')})`);
@@ -97,6 +102,7 @@ const parseArgs = (argv: readonly string[]): Options => {
   const warmup = count('warmup');
   return {
     json: argv.includes('--json'),
+    child: argv.includes('--child'),
     models: list(
       'models',
       MODELS.map((m) => m.id),
@@ -292,47 +298,71 @@ const benchModel = async (
   }
 };
 
+/** One backend configuration, in this process (the `--child` side). */
+const benchBackend = async (backend: BackendName, options: Options): Promise<void> => {
+  const out = (line: string): void => {
+    if (!options.json) console.log(line);
+  };
+  let info: BackendInfo;
+  try {
+    info = await selectBackend(backend);
+  } catch (error) {
+    if (error instanceof BackendUnavailableError) {
+      out(`- ${error.message}`);
+      return;
+    }
+    throw error;
+  }
+  out('');
+  out(info.banner);
+  info.warnings.forEach((w) => out(`  ${w}`));
+  out('model   backend  impl        batch  ms/step    cpu ms  samples/s  saddle/handwritten');
+  const data = syntheticMnist();
+  for (const model of MODELS.filter((m) => options.models.includes(m.id))) {
+    const rows = await benchModel(model, info, options, data, out);
+    if (options.json) rows.forEach((row) => console.log(JSON.stringify(row)));
+  }
+};
+
+/** Run `args` as a child of this script and wait for it (output streams straight through). */
+const child = (args: readonly string[]): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [fileURLToPath(import.meta.url), ...args], { stdio: 'inherit' });
+    proc.on('error', reject);
+    proc.on('exit', (code) => resolve(code ?? 1));
+  });
+
+const loadText = (): string =>
+  os
+    .loadavg()
+    .map((l) => fmt(l, 2))
+    .join(' ');
+
+/**
+ * Each backend configuration runs in its own process: tfjs backends are process-global, and the
+ * first wasm start fixes the wasm thread count (1 beside the native pack, one per core without).
+ */
 const main = async (): Promise<void> => {
   const options = parseArgs(process.argv.slice(2));
+  if (options.child) {
+    const [backend] = options.backends;
+    if (backend !== undefined) await benchBackend(backend, options);
+    return;
+  }
   const out = (line: string): void => {
     if (!options.json) console.log(line);
   };
   out(
     `saddle bench: node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ` +
-      `load average ${os
-        .loadavg()
-        .map((l) => fmt(l, 2))
-        .join(' ')}; batch ${BATCH}; median ms per iteration`,
+      `load average ${loadText()}; batch ${BATCH}; median ms per iteration`,
   );
-  const data = syntheticMnist();
-  const models = MODELS.filter((m) => options.models.includes(m.id));
+  const passOn = process.argv.slice(2).filter((a) => !a.startsWith('--backends='));
   for (const backend of options.backends) {
-    let info: BackendInfo;
-    try {
-      info = await selectBackend(backend);
-    } catch (error) {
-      if (error instanceof BackendUnavailableError) {
-        out(`- ${error.message}`);
-        continue;
-      }
-      throw error;
-    }
-    out('');
-    out(info.banner);
-    info.warnings.forEach((w) => out(`  ${w}`));
-    out('model   backend  impl        batch  ms/step    cpu ms  samples/s  saddle/handwritten');
-    for (const model of models) {
-      const rows = await benchModel(model, info, options, data, out);
-      if (options.json) rows.forEach((row) => console.log(JSON.stringify(row)));
-    }
+    const code = await child(['--child', `--backends=${backend}`, ...passOn]);
+    if (code !== 0) throw new Error(`the ${backend} benchmark exited with code ${code}`);
   }
   out('');
-  out(
-    `load average at the end: ${os
-      .loadavg()
-      .map((l) => fmt(l, 2))
-      .join(' ')}`,
-  );
+  out(`load average at the end: ${loadText()}`);
 };
 
 main().catch((error: unknown) => {
