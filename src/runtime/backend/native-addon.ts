@@ -120,7 +120,10 @@ export const asNativeAddon = (candidate: unknown): NativeAddon | undefined => {
     : undefined;
 };
 
-/** The default loader: the built addon next to the package, unless `SADDLE_NATIVE=0`. */
+/**
+ * The default loader: the built addon next to the package, unless `SADDLE_NATIVE=0`. Sets
+ * `OPENBLAS_THREAD_TIMEOUT=4` (idle BLAS threads sleep at once) unless already set.
+ */
 export const loadNativeAddon: AddonLoader = () => {
   if (process.env['SADDLE_NATIVE'] === '0') return { ok: false, reason: 'disabled by SADDLE_NATIVE=0' };
   const file = nativeAddonPath();
@@ -131,6 +134,10 @@ export const loadNativeAddon: AddonLoader = () => {
         'the OpenBLAS kernel pack is not built (install libopenblas-dev, then run `node scripts/build-native.mjs` in the saddle package)',
     };
   }
+  // OpenBLAS's idle worker threads spin for up to 2^28 cycles after each product by default; between
+  // a training step's many small products that burns a core the wasm kernels need. OpenBLAS reads
+  // this when the library loads (i.e. now), so it is set first unless the user chose a value.
+  process.env['OPENBLAS_THREAD_TIMEOUT'] ??= '4';
   try {
     const addon = asNativeAddon(createRequire(import.meta.url)(file));
     if (addon === undefined) return { ok: false, reason: `${file} is not saddle's kernel pack (rebuild it)` };
