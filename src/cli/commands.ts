@@ -11,6 +11,7 @@ import { entries } from '../zoo/index.js';
 import { parse, positionals, strings } from './args.js';
 import { compileFailure } from './errors.js';
 import { resolveModel } from './resolve.js';
+import { evalCommand } from './eval.js';
 import { sampleCommand } from './sample.js';
 import { trainCommand } from './train.js';
 
@@ -28,7 +29,10 @@ usage:
                [--out DIR] [--resume] [--every N] [--data mnist|ring|swissroll|tiny]
                                                   train; writes metrics.jsonl, checkpoints,
                                                   samples-<epoch>.png, latent-<epoch>.png to DIR
-  saddle sample <run-dir> [--n N] [--out file.png] draw a grid of samples from a trained run
+  saddle sample <run-dir> [--n N] [--out file.png] [--seed N]
+                                                  draw a grid of samples from a trained run
+  saddle eval <run-dir> [--metrics parzen,fid,score,recon,mmd,cluster,classify] [--samples N] [--json]
+                                                  evaluate a trained run; writes eval.json into it
 `;
 
 const zooCommand: Command = async (args) => {
@@ -67,4 +71,5 @@ export const commands: Readonly<Record<string, Command>> = {
   explain: explainCommand,
   train: trainCommand,
   sample: sampleCommand,
+  eval: evalCommand,
 };
