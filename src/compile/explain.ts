@@ -59,7 +59,8 @@ const layerText = (l: PlanLayer): string =>
     .with({ op: 'maxPool' }, (m) => `maxPool ${m.size}×${m.size} /${m.stride}`)
     .with({ op: 'randomFeatures' }, (r) => {
       const init = r.frequencies.init;
-      const fixed = typeof init === 'object' ? ` (σ ${1 / init.std}, seed ${init.seed}, frozen)` : '';
+      const fixed =
+        typeof init === 'object' ? ` (σ ${Number((1 / init.std).toPrecision(6))}, seed ${init.seed})` : '';
       return `randomFeatures ${r.outShape[0]}${fixed}`;
     })
     .exhaustive();

@@ -11,6 +11,7 @@ import { aaeClustering } from './aae-clustering.js';
 import { aaeDimred } from './aae-dimred.js';
 import { aaeSemisupervised } from './aae-semisupervised.js';
 import { aaeSupervised } from './aae-supervised.js';
+import { dsAae } from './ds-aae.js';
 import type { ZooEntry } from './entry.js';
 import { lpAae } from './lp-aae.js';
 import { lpAaeConditional } from './lp-aae-conditional.js';
@@ -30,6 +31,7 @@ export const entries: readonly ZooEntry<any>[] = [
   aaeClustering,
   aaeDimred,
   mmdAe,
+  dsAae,
   vae,
   vaeGan,
   lpAae,
@@ -42,3 +44,4 @@ export const zoo: Readonly<Record<string, ZooEntry<any>>> = Object.fromEntries(e
 
 export { aae, aaeClustering, aaeDimred, aaeSemisupervised, aaeSupervised, mmdAe, vae };
 export { lpAae, lpAaeConditional, vaeGan };
+export { dsAae };

@@ -36,6 +36,7 @@ describe('zoo registry', () => {
       'aae-clustering',
       'aae-dimred',
       'mmd-ae',
+      'ds-aae',
       'vae',
       'vae-gan',
       'lp-aae',
