@@ -200,6 +200,10 @@ const tryWasmFamily = async (deps: BackendDeps, withNative: boolean): Promise<Ba
 const useCpu = async (): Promise<BackendInfo> => {
   if (!(await tf.setBackend('cpu')))
     throw new BackendUnavailableError('cpu', "tfjs's cpu backend failed to initialise");
+  // The cpu backend greets its first tensor with a multi-line "install tfjs-node" notice; our
+  // banner already says what is active and what is faster, so mark the backend as greeted.
+  const backend = tf.backend() as unknown as { firstUse?: boolean };
+  if (backend.firstUse === true) backend.firstUse = false;
   return {
     name: 'cpu',
     tfjsBackend: 'cpu',
