@@ -11,6 +11,7 @@ import { aaeClustering } from './aae-clustering.js';
 import { aaeDimred } from './aae-dimred.js';
 import { aaeSemisupervised } from './aae-semisupervised.js';
 import { aaeSupervised } from './aae-supervised.js';
+import { bavae } from './bavae.js';
 import { dsAae } from './ds-aae.js';
 import type { ZooEntry } from './entry.js';
 import { lpAae } from './lp-aae.js';
@@ -36,6 +37,7 @@ export const entries: readonly ZooEntry<any>[] = [
   vaeGan,
   lpAae,
   lpAaeConditional,
+  bavae,
 ];
 
 /** Entries by id. */
@@ -44,4 +46,4 @@ export const zoo: Readonly<Record<string, ZooEntry<any>>> = Object.fromEntries(e
 
 export { aae, aaeClustering, aaeDimred, aaeSemisupervised, aaeSupervised, mmdAe, vae };
 export { lpAae, lpAaeConditional, vaeGan };
-export { dsAae };
+export { bavae, dsAae };

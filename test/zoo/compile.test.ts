@@ -69,7 +69,7 @@ describe('zoo entries compile', () => {
     { numRuns: 40 },
   )('with random small widths', (entry, widths) => {
     const overrides: Record<string, unknown> =
-      entry.id === 'mmd-ae' || entry.id === 'ds-aae'
+      entry.id === 'mmd-ae' || entry.id === 'ds-aae' || entry.id === 'bavae'
         ? { latent: widths.latent, hidden: [widths.hidden, widths.hidden] }
         : entry.id === 'aae-dimred'
           ? { n: widths.latent, hidden: widths.hidden }

@@ -41,6 +41,7 @@ describe('zoo registry', () => {
       'vae-gan',
       'lp-aae',
       'lp-aae-conditional',
+      'bavae',
     ]);
     for (const e of entries) {
       expect(zoo[e.id]).toBe(e);
