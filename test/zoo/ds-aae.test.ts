@@ -5,6 +5,9 @@
  * tiny DS-AAE brings its codes closer to the prior than the same autoencoder without the game.
  */
 import { fc, test } from '@fast-check/vitest';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +20,7 @@ import type { DataDecl, Model, Phase, ViewName } from '../../src/dsl/ast.js';
 import { dense, net, randomFeatures, seq } from '../../src/dsl/index.js';
 import { createDraws } from '../../src/runtime/draws.js';
 import { l2, witnessCritic, witnessGenerator } from '../../src/runtime/losses.js';
+import { buildLayersModel, exportable, ExportError, exportNets } from '../../src/runtime/export.js';
 import { compileNet, createVariables } from '../../src/runtime/nets.js';
 import { createTrainer, type LossRecord, type Trainer } from '../../src/runtime/trainer.js';
 import { buildDsAae, dsAae, dsAaeDefaults } from '../../src/zoo/ds-aae.js';
@@ -254,6 +258,31 @@ const mmd2 = (a: number[][], b: number[][]): number => {
     u.reduce((acc, r) => acc + v.reduce((s, c) => s + rbf(r, c, 1), 0), 0) / (u.length * v.length);
   return meanK(a, a) + meanK(b, b) - 2 * meanK(a, b);
 };
+
+describe('ds-aae export', () => {
+  it('exports encoder and decoder as model.json; the random-feature adversary is skipped, not an error', async () => {
+    const plan = compiled(buildDsAae({ ...dsAaeDefaults, hidden: [8], latent: 2, features: 16 }, tiny));
+    expect(plan.nets.map((n) => [n.name, exportable(n)])).toEqual([
+      ['encoder', true],
+      ['decoder', true],
+      ['adversary', false],
+    ]);
+    const adversary = plan.nets.find((n) => n.name === 'adversary');
+    const trainer = createTrainer({ plan, data: digits, batchSize: 20, seed: 1 });
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-ds-aae-'));
+    try {
+      expect(() => adversary && buildLayersModel(adversary, trainer.variables)).toThrow(ExportError);
+      expect(await exportNets(trainer, dir)).toEqual([
+        join('encoder', 'model.json'),
+        join('decoder', 'model.json'),
+      ]);
+      expect(existsSync(join(dir, 'adversary'))).toBe(false);
+    } finally {
+      trainer.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('ds-aae trains on tiny digits', () => {
   it('the MMD between codes and prior falls, and only because of the witness game', async () => {
