@@ -66,7 +66,7 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
   latent: 10,
   hidden: 1000,
   form: 'nonSaturating',
-  reconstructionLr: 1e-3,
+  reconstructionLr: 2e-4,
   criticLr: 2e-4,
   generatorLr: 2e-4,
   beta1: 0.5,

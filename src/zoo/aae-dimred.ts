@@ -84,7 +84,7 @@ export const aaeDimredDefaults: AaeDimredOptions = {
   styleStd: 1,
   hidden: 1000,
   form: 'nonSaturating',
-  reconstructionLr: 1e-3,
+  reconstructionLr: 2e-4,
   criticLr: 2e-4,
   generatorLr: 2e-4,
   beta1: 0.5,

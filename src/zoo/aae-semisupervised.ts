@@ -26,8 +26,9 @@
  * - Regularization is split into a phase updating both critics and a phase updating the encoder,
  *   "first D, then G" as in §3; the two games are independent so one phase per role suffices.
  * - Optimizers: the paper uses SGD with momentum and hand-tuned schedules that the seed does not
- *   give; we use Adam like `aae` (reconstruction and classification 1e-3; critics and generator
- *   2e-4 with β₁ = 0.5), every rate an option.
+ *   give; we use Adam like `aae` (reconstruction, critics and generator 2e-4 — equal rates keep the
+ *   code games balanced, see `aae` — with β₁ = 0.5 for the adversarial phases; classification 1e-3),
+ *   every rate an option.
  * - Widths: 1000-unit ReLU layers and batch 100, as in `aae`; the style code has 10 dimensions
  *   (`latent`), our default — the seed states none.
  * - `labels`: 100, 1000 or `"all"` in the paper; the labeled stream is a balanced, seeded subset.
@@ -88,7 +89,7 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
   hidden: 1000,
   labels: 100,
   form: 'nonSaturating',
-  reconstructionLr: 1e-3,
+  reconstructionLr: 2e-4,
   criticLr: 2e-4,
   generatorLr: 2e-4,
   classificationLr: 1e-3,

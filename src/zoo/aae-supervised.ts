@@ -15,7 +15,7 @@
  * Choices where the paper (as the seed reports it) is open:
  * - Defaults the seed review does not give: a 15-dimensional code (`latent`, the size the paper
  *   reports for its MNIST content/style figure), 1000-unit ReLU layers and batch 100 as in `aae`.
- * - Optimizers as in `aae` (Adam: reconstruction 1e-3; critic and generator 2e-4, β₁ = 0.5).
+ * - Optimizers as in `aae` (Adam 2e-4 for every phase, β₁ = 0.5 for the adversarial ones; see there why).
  * - The encoder does not read the label (only the decoder does, as in the paper's Fig. 6).
  * - `reconstruct` reads the batch's labels like training does; `sample` pairs each prior draw
  *   with a uniformly drawn class (site `class`).
@@ -70,7 +70,7 @@ export const aaeSupervisedDefaults: AaeSupervisedOptions = {
   hidden: 1000,
   lambda: 1,
   form: 'nonSaturating',
-  reconstructionLr: 1e-3,
+  reconstructionLr: 2e-4,
   criticLr: 2e-4,
   generatorLr: 2e-4,
   beta1: 0.5,
