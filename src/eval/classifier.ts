@@ -70,7 +70,7 @@ export interface TrainClassifierOptions {
   }) => void;
 }
 
-export const CLASSIFIER_VERSION = 1;
+export const CLASSIFIER_VERSION = 2;
 /** The accuracy a cached classifier must have recorded to be used; below it, it is retrained. */
 export const REQUIRED_TEST_ACCURACY = 0.99;
 const SIDE = 28;
@@ -115,6 +115,17 @@ export const buildClassifier = (seed: number): tf.LayersModel => {
   });
 };
 
+/** Adam whose learning rate can be lowered between epochs (tfjs fixes it at construction). */
+class DecayingAdam extends tf.AdamOptimizer {
+  setLearningRate(rate: number): void {
+    this.learningRate = rate;
+  }
+}
+
+const LEARNING_RATE = 1e-3;
+/** Per-epoch factor: 1e-3, 6e-4, 3.6e-4, … Without it the last epoch's noise costs ~0.2% accuracy. */
+const LEARNING_RATE_DECAY = 0.6;
+
 const checkImages = (what: string, d: Dataset): void => {
   if (exampleWidth(d.shape) !== SIDE * SIDE || d.classes !== CLASSES) {
     throw new EvalError(
@@ -145,7 +156,8 @@ const batchOf = (
 };
 
 /**
- * Train the classifier on `train` (Adam 1e-3 on softmax cross-entropy, seeded shuffles and dropout)
+ * Train the classifier on `train` (5 epochs of Adam on softmax cross-entropy, learning rate 1e-3
+ * decayed ×0.6 per epoch, batch 128, seeded shuffles and dropout)
  * and measure its accuracy on `test`. Why our own loop rather than `fit`: the shuffle comes from
  * saddle's seeded generator, the caller sees progress per batch, and the gradient goes through
  * `trainingForward`, which every backend can differentiate. Runs on the active tfjs backend.
@@ -156,11 +168,11 @@ export const trainClassifier = async (
 ): Promise<MnistClassifier> => {
   checkImages('training set', data.train);
   checkImages('test set', data.test);
-  const epochs = options.epochs ?? 3;
+  const epochs = options.epochs ?? 5;
   const batchSize = options.batchSize ?? 128;
   const seed = options.seed ?? 0;
   const model = buildClassifier(seed);
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new DecayingAdam(LEARNING_RATE, 0.9, 0.999, 1e-7);
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const rng = createRng(seed).fork('classifier-data');
   const dropoutSeeds = createRng(seed).fork('classifier-dropout');
@@ -168,6 +180,7 @@ export const trainClassifier = async (
   const n = data.train.size;
   const batches = Math.ceil(n / batchSize);
   for (let epoch = 1; epoch <= epochs; epoch++) {
+    optimizer.setLearningRate(LEARNING_RATE * LEARNING_RATE_DECAY ** (epoch - 1));
     const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
     for (let b = 0; b < batches; b++) {
       const { x, y } = batchOf(data.train, order, b * batchSize, Math.min(n, (b + 1) * batchSize));
