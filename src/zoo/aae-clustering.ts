@@ -25,26 +25,10 @@
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
-import {
-  adam,
-  apply,
-  categorical,
-  concat,
-  gaussian,
-  input,
-  mlp,
-  mnist,
-  model,
-  net,
-  phase,
-  reconstruction,
-  sample,
-  sigmoid,
-} from '../dsl/index.js';
-import { categoricalEncoder, twoAdversaries } from './categorical.js';
+import { mnist, model } from '../dsl/index.js';
+import { categoricalAae } from './categorical.js';
 import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
-import { pixels } from './data.js';
 
 export const AaeClusteringOptions = t.type(
   {
@@ -72,53 +56,10 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
   beta1: 0.5,
 };
 
-/** Build the clustering AAE: reconstruction, then the two-adversary regularization. */
+/** Build the clustering AAE: the §5 model without its labeled phase, over `clusters` categories. */
 export const buildAaeClustering = (o: AaeClusteringOptions, data: DataDecl = mnist): Model => {
-  const encoder = categoricalEncoder({ hidden: o.hidden, classes: o.clusters, style: o.latent });
-  const decoder = net<'code', 'data'>(
-    'decoder',
-    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
-  );
-
-  const x = input();
-  const encoded = encoder.encode(x);
-  const classPrior = categorical(o.clusters);
-  const stylePrior = gaussian(o.latent);
-  const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
-  const { trunk, classHead, styleHead } = encoder;
-  const ganAdam = (lr: number) => adam(lr, { beta1: o.beta1 });
-
-  return model('aae-clustering', {
-    data,
-    nets: [trunk, classHead, styleHead, decoder, adversaries.classCritic, adversaries.styleCritic],
-    schedule: [
-      phase('reconstruction', {
-        minimize: reconstruction(x, apply(decoder, concat(encoded.z, encoded.y)), 'bce'),
-        update: [trunk, classHead, styleHead, decoder],
-        optimizer: adam(o.reconstructionLr),
-      }),
-      phase('critics', {
-        minimize: adversaries.critics,
-        update: [adversaries.classCritic, adversaries.styleCritic],
-        optimizer: ganAdam(o.criticLr),
-      }),
-      phase('generator', {
-        minimize: adversaries.generator,
-        update: [trunk, classHead, styleHead],
-        optimizer: ganAdam(o.generatorLr),
-      }),
-    ],
-    views: {
-      sample: apply(
-        decoder,
-        concat(sample('stylePrior', stylePrior), sample<'label'>('classPrior', classPrior)),
-      ),
-      encode: encoded.z,
-      classify: encoded.y,
-      prior: sample('stylePrior', stylePrior),
-      reconstruct: apply(decoder, concat(encoded.z, encoded.y)),
-    },
-  });
+  const aae = categoricalAae(o, o.clusters, data);
+  return model('aae-clustering', { data, nets: aae.nets, schedule: aae.phases, views: aae.views });
 };
 
 export const aaeClustering: ZooEntry<AaeClusteringOptions> = {

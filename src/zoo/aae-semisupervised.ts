@@ -44,29 +44,18 @@ import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
 import {
   adam,
-  apply,
-  categorical,
-  concat,
   crossEntropy,
-  gaussian,
-  input,
   label,
   labeledStream,
-  mlp,
   mnist,
   model,
-  net,
   oneHot,
   phase,
-  reconstruction,
-  sample,
-  sigmoid,
   trainStream,
 } from '../dsl/index.js';
-import { categoricalEncoder, twoAdversaries } from './categorical.js';
+import { categoricalAae } from './categorical.js';
 import { Beta, GanFormOption, labelCount, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
-import { pixels } from './data.js';
 
 export const AaeSemisupervisedOptions = t.type(
   {
@@ -98,61 +87,24 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
 
 /** Build the semi-supervised AAE: reconstruction, two-critic regularization, labeled cross-entropy. */
 export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions, data: DataDecl = mnist): Model => {
-  const classes = data.classes;
-  const encoder = categoricalEncoder({ hidden: o.hidden, classes, style: o.latent });
-  const decoder = net<'code', 'data'>(
-    'decoder',
-    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
-  );
-
-  const x = input();
-  const encoded = encoder.encode(x);
-  const classPrior = categorical(classes);
-  const stylePrior = gaussian(o.latent);
-  const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
-  const { trunk, classHead, styleHead } = encoder;
-  const ganAdam = (lr: number) => adam(lr, { beta1: o.beta1 });
-
+  const aae = categoricalAae(o, data.classes, data);
   return model('aae-semisupervised', {
     data,
-    nets: [trunk, classHead, styleHead, decoder, adversaries.classCritic, adversaries.styleCritic],
+    nets: aae.nets,
     streams: [
       trainStream,
       o.labels === 'all' ? labeledStream('labeled') : labeledStream('labeled', o.labels),
     ],
     schedule: [
-      phase('reconstruction', {
-        minimize: reconstruction(x, apply(decoder, concat(encoded.z, encoded.y)), 'bce'),
-        update: [trunk, classHead, styleHead, decoder],
-        optimizer: adam(o.reconstructionLr),
-      }),
-      phase('critics', {
-        minimize: adversaries.critics,
-        update: [adversaries.classCritic, adversaries.styleCritic],
-        optimizer: ganAdam(o.criticLr),
-      }),
-      phase('generator', {
-        minimize: adversaries.generator,
-        update: [trunk, classHead, styleHead],
-        optimizer: ganAdam(o.generatorLr),
-      }),
+      ...aae.phases,
       phase('classification', {
-        minimize: crossEntropy(encoded.y, oneHot(label(), classes)),
-        update: [trunk, classHead],
+        minimize: crossEntropy(aae.encoded.y, oneHot(label(), data.classes)),
+        update: [aae.encoder.trunk, aae.encoder.classHead],
         optimizer: adam(o.classificationLr),
         data: 'labeled',
       }),
     ],
-    views: {
-      sample: apply(
-        decoder,
-        concat(sample('stylePrior', stylePrior), sample<'label'>('classPrior', classPrior)),
-      ),
-      encode: encoded.z,
-      classify: encoded.y,
-      prior: sample('stylePrior', stylePrior),
-      reconstruct: apply(decoder, concat(encoded.z, encoded.y)),
-    },
+    views: aae.views,
   });
 };
 

@@ -12,10 +12,30 @@
  *
  * @module
  */
-import type { Dist } from '../dsl/ast.js';
+import type { DataDecl, Dist, GanForm, Loss, NetDecl, Optimizer, Phase, Views } from '../dsl/ast.js';
 import type { Critic, GameViews, Net, Sym } from '../dsl/index.js';
-import { apply, critic, dense, ganGame, mlp, net, relu, sample, seq, softmax, sum } from '../dsl/index.js';
-import type { GanForm, Loss } from '../dsl/ast.js';
+import {
+  adam,
+  apply,
+  categorical,
+  concat,
+  critic,
+  dense,
+  ganGame,
+  gaussian,
+  input,
+  mlp,
+  net,
+  phase,
+  reconstruction,
+  relu,
+  sample,
+  seq,
+  sigmoid,
+  softmax,
+  sum,
+} from '../dsl/index.js';
+import { pixels } from './data.js';
 
 /** The two-headed encoder q(y, z | x). */
 export interface CategoricalEncoder {
@@ -99,5 +119,78 @@ export const twoAdversaries = (
     styleGame,
     critics: sum(classGame.critic, styleGame.critic),
     generator: sum(classGame.generator, styleGame.generator),
+  };
+};
+
+/** The options §5 and §6 share. */
+export interface CategoricalAaeOptions {
+  readonly hidden: number;
+  readonly latent: number;
+  readonly form: GanForm;
+  readonly reconstructionLr: number;
+  readonly criticLr: number;
+  readonly generatorLr: number;
+  readonly beta1: number;
+}
+
+/** The unsupervised model of §5–6, for an entry to name and, for §5, to extend with a labeled phase. */
+export interface CategoricalAae {
+  readonly encoder: CategoricalEncoder;
+  readonly encoded: { readonly y: Sym<'label'>; readonly z: Sym<'code'> };
+  readonly nets: readonly NetDecl[];
+  /** reconstruction, critics, generator — in the paper's order. */
+  readonly phases: readonly Phase[];
+  readonly views: Views;
+}
+
+/**
+ * The AAE with a Cat(classes) head and a Gaussian style code (§5; §6 is this without labels):
+ * reconstruction of x from (z, y) by all of the encoder and the decoder; both critics; then the
+ * encoder and both heads as the critics' opponent.
+ */
+export const categoricalAae = (o: CategoricalAaeOptions, classes: number, data: DataDecl): CategoricalAae => {
+  const encoder = categoricalEncoder({ hidden: o.hidden, classes, style: o.latent });
+  const decoder = net<'code', 'data'>(
+    'decoder',
+    mlp([o.hidden, o.hidden, pixels(data)], { output: sigmoid }),
+  );
+  const x = input();
+  const encoded = encoder.encode(x);
+  const classPrior = categorical(classes);
+  const stylePrior = gaussian(o.latent);
+  const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
+  const { trunk, classHead, styleHead } = encoder;
+  const ganAdam = (lr: number): Optimizer => adam(lr, { beta1: o.beta1 });
+  return {
+    encoder,
+    encoded,
+    nets: [trunk, classHead, styleHead, decoder, adversaries.classCritic, adversaries.styleCritic],
+    phases: [
+      phase('reconstruction', {
+        minimize: reconstruction(x, apply(decoder, concat(encoded.z, encoded.y)), 'bce'),
+        update: [trunk, classHead, styleHead, decoder],
+        optimizer: adam(o.reconstructionLr),
+      }),
+      phase('critics', {
+        minimize: adversaries.critics,
+        update: [adversaries.classCritic, adversaries.styleCritic],
+        optimizer: ganAdam(o.criticLr),
+      }),
+      phase('generator', {
+        minimize: adversaries.generator,
+        update: [trunk, classHead, styleHead],
+        optimizer: ganAdam(o.generatorLr),
+      }),
+    ],
+    views: {
+      sample: apply(
+        decoder,
+        concat(sample('stylePrior', stylePrior), sample<'label'>('classPrior', classPrior)),
+      ),
+      encode: encoded.z,
+      classify: encoded.y,
+      prior: sample('stylePrior', stylePrior),
+      reconstruct: apply(decoder, concat(encoded.z, encoded.y)),
+    },
   };
 };
