@@ -11,6 +11,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../compile/plan.js';
+import { exampleWidth } from '../data/dataset.js';
 import { latentScatter, lossCurves, sampleGrid } from '../report/index.js';
 import type { LossRecord } from '../report/index.js';
 import { metricsFile } from '../runtime/run.js';
@@ -23,13 +24,11 @@ const GRID_SEED = 20151118;
 const LATENT_CODES = 5000;
 const LATENT_PRIOR = 3000;
 
-const width = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /** Height and width of one example drawn as an image, or undefined when it is not an image. */
 export const imageSize = (shape: readonly number[]): { height: number; width: number } | undefined => {
   if (shape.length >= 2) return { height: shape[0] ?? 0, width: shape[1] ?? 0 };
-  const side = Math.round(Math.sqrt(width(shape)));
-  return side >= 4 && side * side === width(shape) ? { height: side, width: side } : undefined;
+  const side = Math.round(Math.sqrt(exampleWidth(shape)));
+  return side >= 4 && side * side === exampleWidth(shape) ? { height: side, width: side } : undefined;
 };
 
 const readView = async (
@@ -60,7 +59,7 @@ export const samplesPicture = (
     const cols = Math.min(10, n);
     return sampleGrid(samples, { rows: Math.ceil(n / cols), cols, height: size.height, width: size.width });
   }
-  if (width(plan.data.x) === 2) {
+  if (exampleWidth(plan.data.x) === 2) {
     return latentScatter({
       codes: samples,
       labels: new Int32Array(n),
@@ -115,9 +114,9 @@ export const writePictures = async (
   }
   const encode = plan.views.encode;
   const encodeShape = encode?.instrs[encode.output]?.shape;
-  if (encodeShape !== undefined && width(encodeShape) === 2) {
+  if (encodeShape !== undefined && exampleWidth(encodeShape) === 2) {
     const n = Math.min(LATENT_CODES, data.test.size);
-    const xWidth = width(data.test.shape);
+    const xWidth = exampleWidth(data.test.shape);
     const codes = await readView(trainer, 'encode', {
       x: data.test.x.subarray(0, n * xWidth),
       labels: data.test.labels.subarray(0, n),

@@ -13,7 +13,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compile/index.js';
 import type { Plan } from '../compile/plan.js';
-import type { Dataset } from '../data/dataset.js';
+import { exampleWidth, type Dataset } from '../data/dataset.js';
 import { loadMnist } from '../data/mnist.js';
 import { ring, swissRollSet, tinyDigits } from '../data/synthetic.js';
 import { decodeModel } from '../dsl/codec.js';
@@ -104,8 +104,6 @@ const loadData = async (choice: DataChoice, seed: number): Promise<RunData> => {
   }
 };
 
-const width = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
-
 /** Decode and compile a run's spec; errors are the user's to fix (exit 2). */
 export const planOf = (command: string, run: RunFile): Plan => {
   const model = decodeModel(run.model);
@@ -143,8 +141,8 @@ export const openRun = async (
     );
   }
   const data = await loadData(run.data, run.seed);
-  const xWidth = width(data.train.shape);
-  if (xWidth !== width(plan.data.x) || data.train.classes < plan.data.classes) {
+  const xWidth = exampleWidth(data.train.shape);
+  if (xWidth !== exampleWidth(plan.data.x) || data.train.classes < plan.data.classes) {
     throw new UsageError(
       `saddle ${command}: model '${plan.model}' declares data of shape [${plan.data.x.join(', ')}] with ${plan.data.classes} classes, ` +
         `but '${run.data}' has shape [${data.train.shape.join(', ')}] with ${data.train.classes} classes`,
@@ -157,5 +155,11 @@ export const openRun = async (
       ? await restoreTrainer(checkpointDir(options.resumeFrom), config)
       : createTrainer(config);
   const encodeShape = plan.views.encode?.instrs[plan.views.encode.output]?.shape;
-  return { plan, backend, data, trainer, hasLatent2d: encodeShape !== undefined && width(encodeShape) === 2 };
+  return {
+    plan,
+    backend,
+    data,
+    trainer,
+    hasLatent2d: encodeShape !== undefined && exampleWidth(encodeShape) === 2,
+  };
 };
