@@ -10,8 +10,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeModel } from '../dsl/codec.js';
-import { hasCheckpoint } from '../runtime/checkpoint.js';
+import { hasCheckpoint, readManifest } from '../runtime/checkpoint.js';
 import { checkpointDir, runTraining } from '../runtime/run.js';
+import { NonFiniteLossError } from '../runtime/trainer.js';
 import { exportNets } from '../runtime/export.js';
 import { nonNegativeInt, oneOf, parse, positionals, positiveInt, strings } from './args.js';
 import { UsageError } from './errors.js';
@@ -142,22 +143,43 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     const written = await writePictures(trainer, opened.plan, data, outDir, label);
     if (written.length > 0) progress.note(`pictures: ${written.join(', ')}`);
   };
-  const result = await runTraining({
-    trainer,
-    totalSteps,
-    every,
-    outDir,
-    onLog: (record) => {
-      lastLosses = record.losses;
-      progress.update({
-        iteration: record.iteration,
-        total: totalSteps,
-        epoch: record.epoch,
-        losses: record.losses,
-      });
-    },
-    onEpoch: async (epoch) => pictures(String(epoch)),
-  });
+  let result: Awaited<ReturnType<typeof runTraining>>;
+  try {
+    result = await runTraining({
+      trainer,
+      totalSteps,
+      every,
+      outDir,
+      onLog: (record) => {
+        lastLosses = record.losses;
+        progress.update({
+          iteration: record.iteration,
+          total: totalSteps,
+          epoch: record.epoch,
+          losses: record.losses,
+        });
+      },
+      onEpoch: async (epoch) => pictures(String(epoch)),
+    });
+  } catch (e) {
+    progress.done();
+    if (e instanceof NonFiniteLossError) {
+      // The run stops; say what is left and what to try, not just what went wrong.
+      const saved = hasCheckpoint(checkpointDir(outDir))
+        ? readManifest(checkpointDir(outDir)).progress.iteration
+        : undefined;
+      process.stderr.write(
+        `saddle: ${e.message}\n` +
+          (saved !== undefined
+            ? `saddle: ${checkpointDir(outDir)} still holds the last good state (step ${saved}); `
+            : `saddle: no checkpoint was written before it; `) +
+          `lower the phase's learning rate or check its loss scale, then continue with --resume --out ${outDir}\n`,
+      );
+      trainer.dispose();
+      return 1;
+    }
+    throw e;
+  }
   progress.done();
   await pictures('final');
   const exported = await exportNets(trainer, join(outDir, 'export'));

@@ -105,3 +105,35 @@ describe('saddle train / sample on a spec file', () => {
     expect(r.stderr).toMatch(/declares data of shape \[81\].*'ring' has shape \[2\]/);
   });
 });
+
+describe('saddle train when a loss becomes NaN', () => {
+  it('stops with the phase and iteration, says what state is left, and exits 1', async () => {
+    const nanSpec = join(tmp, 'nan-aae.json');
+    writeFileSync(
+      nanSpec,
+      JSON.stringify(
+        encodeModel(
+          buildAae(
+            // Adam moves every weight by about the learning rate per step: 1e30 overflows float32 at once.
+            {
+              ...aaeDefaults,
+              hidden: 16,
+              latent: 2,
+              reconstructionLr: 1e30,
+              criticLr: 1e30,
+              generatorLr: 1e30,
+            },
+            { x: [81], classes: 10 },
+          ),
+        ),
+      ),
+    );
+    const out = join(tmp, 'nan');
+    const r = await saddle('train', nanSpec, ...common, '--steps', '300', '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/loss of phase '\w+' became (NaN|-?Infinity) at iteration \d+/);
+    expect(r.stderr).toMatch(/no checkpoint was written before it; .*--resume --out/);
+    expect(existsSync(join(out, 'checkpoint', 'checkpoint.json'))).toBe(false);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
