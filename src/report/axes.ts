@@ -91,12 +91,7 @@ export const niceTicks = (min: number, max: number, target = 5): number[] => {
   const ticks: number[] = [];
   // Round to a few digits below the step: removes float noise (0.30000000000000004) at any magnitude.
   const decimals = Math.min(20, Math.max(0, 2 - Math.floor(Math.log10(step))));
-  // The 1e-9 slack above admits end ticks that float noise put just outside the range; clamping
-  // them in keeps every tick within [min, max] (at magnitudes like 1e6 the noise exceeds the slack).
-  for (let k = first; k <= last; k++) {
-    const t = tidy(Number.parseFloat((k * step).toFixed(decimals)));
-    ticks.push(Math.min(max, Math.max(min, t)));
-  }
+  for (let k = first; k <= last; k++) ticks.push(tidy(Number.parseFloat((k * step).toFixed(decimals))));
   return ticks;
 };
 
