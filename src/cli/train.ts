@@ -123,7 +123,8 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
         : stepsPerEpoch);
   if (fromCheckpoint && trainer.iteration >= totalSteps) {
     process.stdout.write(
-      `saddle: ${outDir} has already trained ${trainer.iteration} of ${totalSteps} steps; give a larger --steps or --epochs to continue\n`,
+      `saddle: ${outDir} has already trained ${trainer.iteration} of ${totalSteps} steps; give a larger --steps or --epochs to continue\n` +
+        `  its pictures, metrics and exported nets are in ${outDir}/ (saddle sample ${outDir} draws more)\n`,
     );
     trainer.dispose();
     return 0;
