@@ -3,6 +3,7 @@
  * (independent of tfjs and of saddle's geometry module), seeded test data, a fast-check arbitrary
  * over product cases, and a relative-error comparison.
  */
+import * as tf from '@tensorflow/tfjs';
 import fc from 'fast-check';
 
 export type Activation = 'linear' | 'relu';
@@ -164,3 +165,37 @@ export const caseValues = (
   b: seededValues(size(c.bShape), c.seed + 1),
   bias: c.biasShape === null ? null : seededValues(size(c.biasShape), c.seed + 2),
 });
+
+/** Gradients of `sum(fused(a, b, bias) ⊙ w)` (w a fixed ramp) with respect to a, b and bias, as flat arrays. */
+export const fusedGradients = (c: ProductCase): Float32Array[] => {
+  const { a, b, bias } = caseValues(c);
+  return tf.tidy(() => {
+    const inputs = [tf.tensor(a, c.aShape), tf.tensor(b, c.bShape)];
+    if (bias !== null && c.biasShape !== null) inputs.push(tf.tensor(bias, c.biasShape));
+    const f = (...xs: tf.Tensor[]): tf.Scalar => {
+      const [x, y, z] = xs as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
+      const out = tf.fused.matMul({
+        a: x,
+        b: y,
+        transposeA: c.transposeA,
+        transposeB: c.transposeB,
+        ...(z !== undefined ? { bias: z } : {}),
+        activation: c.activation,
+      });
+      return tf.sum(tf.mul(out, tf.linspace(-1, 1, out.size).reshape(out.shape)));
+    };
+    return tf
+      .grads(f)(inputs)
+      .map((g) => g.dataSync() as Float32Array);
+  });
+};
+
+/** Run `f` on the cpu backend (the reference), then come back to wasm. */
+export const onCpu = async <T>(f: () => T): Promise<T> => {
+  await tf.setBackend('cpu');
+  try {
+    return f();
+  } finally {
+    await tf.setBackend('wasm');
+  }
+};

@@ -15,7 +15,15 @@ import { nativeOptimizer } from '../../src/runtime/backend/native-optimizer.js';
 import { BackendUnavailableError, selectBackend } from '../../src/runtime/backend/select.js';
 import { startWasm } from '../../src/runtime/backend/wasm-start.js';
 import type { ProductCase } from './helpers.js';
-import { caseValues, maxRelativeError, productCases, referenceProduct, seededValues } from './helpers.js';
+import {
+  caseValues,
+  fusedGradients,
+  maxRelativeError,
+  onCpu,
+  productCases,
+  referenceProduct,
+  seededValues,
+} from './helpers.js';
 
 const TOLERANCE = 1e-4;
 const load = loadNativeAddon();
@@ -35,38 +43,6 @@ const fused = (c: ProductCase, activation: tf.fused.Activation = c.activation): 
         })
         .dataSync() as Float32Array,
   );
-};
-
-const fusedGradients = (c: ProductCase): Float32Array[] => {
-  const { a, b, bias } = caseValues(c);
-  return tf.tidy(() => {
-    const inputs = [tf.tensor(a, c.aShape), tf.tensor(b, c.bShape)];
-    if (bias !== null && c.biasShape !== null) inputs.push(tf.tensor(bias, c.biasShape));
-    const f = (...xs: tf.Tensor[]): tf.Scalar => {
-      const [x, y, z] = xs as [tf.Tensor, tf.Tensor, tf.Tensor | undefined];
-      const out = tf.fused.matMul({
-        a: x,
-        b: y,
-        transposeA: c.transposeA,
-        transposeB: c.transposeB,
-        ...(z !== undefined ? { bias: z } : {}),
-        activation: c.activation,
-      });
-      return tf.sum(tf.mul(out, tf.linspace(-1, 1, out.size).reshape(out.shape)));
-    };
-    return tf
-      .grads(f)(inputs)
-      .map((g) => g.dataSync() as Float32Array);
-  });
-};
-
-const onCpu = async <T>(f: () => T): Promise<T> => {
-  await tf.setBackend('cpu');
-  try {
-    return f();
-  } finally {
-    await tf.setBackend('wasm');
-  }
 };
 
 /** The addon with its gemm calls counted, to prove the native path ran. */

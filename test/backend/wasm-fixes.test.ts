@@ -10,7 +10,14 @@ import { restoreStockWasmKernel } from '../../src/runtime/backend/kernel-swap.js
 import { installWasmFixes } from '../../src/runtime/backend/wasm-fixes.js';
 import { startWasm } from '../../src/runtime/backend/wasm-start.js';
 import type { ProductCase } from './helpers.js';
-import { caseValues, maxRelativeError, productCases, referenceProduct } from './helpers.js';
+import {
+  caseValues,
+  fusedGradients,
+  maxRelativeError,
+  onCpu,
+  productCases,
+  referenceProduct,
+} from './helpers.js';
 
 const TOLERANCE = 1e-4;
 
@@ -35,43 +42,6 @@ const runFused = (c: ProductCase): { shape: number[]; values: Float32Array } => 
     });
     return { shape: out.shape, values: out.dataSync() as Float32Array };
   });
-};
-
-/** Gradients of `sum(fused(a, b, bias) ⊙ w)` with respect to a, b and bias, as flat arrays. */
-const fusedGradients = (c: ProductCase): Float32Array[] => {
-  const { a, b, bias } = caseValues(c);
-  return tf.tidy(() => {
-    const at = tf.tensor(a, c.aShape);
-    const bt = tf.tensor(b, c.bShape);
-    const biasT = bias !== null && c.biasShape !== null ? tf.tensor(bias, c.biasShape) : null;
-    const f = (x: tf.Tensor, y: tf.Tensor, z?: tf.Tensor): tf.Scalar => {
-      const out = tf.fused.matMul({
-        a: x,
-        b: y,
-        transposeA: c.transposeA,
-        transposeB: c.transposeB,
-        ...(z !== undefined ? { bias: z } : {}),
-        activation: c.activation,
-      });
-      const weights = tf.linspace(-1, 1, out.size).reshape(out.shape);
-      return tf.sum(tf.mul(out, weights));
-    };
-    const grads =
-      biasT !== null
-        ? tf.grads((x: tf.Tensor, y: tf.Tensor, z: tf.Tensor) => f(x, y, z))([at, bt, biasT])
-        : tf.grads((x: tf.Tensor, y: tf.Tensor) => f(x, y))([at, bt]);
-    return grads.map((g) => g.dataSync() as Float32Array);
-  });
-};
-
-/** Run `f` on the cpu backend, then come back to wasm. */
-const onCpu = async <T>(f: () => T): Promise<T> => {
-  await tf.setBackend('cpu');
-  try {
-    return f();
-  } finally {
-    await tf.setBackend('wasm');
-  }
 };
 
 beforeAll(async () => {
