@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMnist } from '../data/mnist.js';
 import { classifierCacheDir, ensureClassifier } from '../eval/classifier-cache.js';
@@ -25,6 +25,7 @@ import {
   runShapeOf,
   type MetricName,
 } from '../eval/metrics.js';
+import { hasCheckpoint } from '../runtime/checkpoint.js';
 import { checkpointDir } from '../runtime/run.js';
 import { nonNegativeInt, oneOf, parse, positionals, positiveInt } from './args.js';
 import { UsageError } from './errors.js';
@@ -213,7 +214,7 @@ export const evalCommand = async (args: readonly string[]): Promise<number> => {
       `saddle eval: no metric applies to model '${plan.model}' (it declares no evaluation views)`,
     );
   }
-  if (!existsSync(join(checkpointDir(dir), 'checkpoint.json'))) {
+  if (!hasCheckpoint(checkpointDir(dir))) {
     throw new UsageError(
       `saddle eval: ${dir} has no checkpoint yet; train it first (saddle train ... --out ${dir})`,
     );

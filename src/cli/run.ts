@@ -18,7 +18,7 @@ import { loadMnist } from '../data/mnist.js';
 import { ring, swissRollSet, tinyDigits } from '../data/synthetic.js';
 import { decodeModel } from '../dsl/codec.js';
 import { selectBackend, type BackendChoice, type BackendInfo } from '../runtime/backend/index.js';
-import { restoreTrainer } from '../runtime/checkpoint.js';
+import { hasCheckpoint, restoreTrainer } from '../runtime/checkpoint.js';
 import { checkpointDir } from '../runtime/run.js';
 import { createTrainer, type Trainer } from '../runtime/trainer.js';
 import { compileFailure, UsageError } from './errors.js';
@@ -132,12 +132,9 @@ export const openRun = async (
   options: { readonly backend: BackendChoice; readonly resumeFrom: string | undefined },
 ): Promise<OpenRun> => {
   const plan = planOf(command, run);
-  if (
-    options.resumeFrom !== undefined &&
-    !existsSync(join(checkpointDir(options.resumeFrom), 'checkpoint.json'))
-  ) {
+  if (options.resumeFrom !== undefined && !hasCheckpoint(checkpointDir(options.resumeFrom))) {
     throw new UsageError(
-      `saddle ${command}: ${options.resumeFrom} has no checkpoint yet; start it again without --resume`,
+      `saddle ${command}: ${options.resumeFrom} has no checkpoint yet; train it first (saddle train --resume --out ${options.resumeFrom})`,
     );
   }
   const data = await loadData(run.data, run.seed);
