@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { formatTicks, niceTicks, symlogTicks, unitPosition } from '../../src/report/index.js';
+import { formatTicks, niceTicks, symlogTicks, unitPosition } from '../../src/report/axes.js';
 
 describe('ticks', () => {
   it('picks 1-2-5 steps inside the range', () => {

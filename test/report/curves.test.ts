@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ALARM_RED,
-  TAB10,
-  chooseYScale,
-  decodePng,
-  getPixel,
-  lossCurves,
-  renderLossCurves,
-  smoothSeries,
-} from '../../src/report/index.js';
+import { TAB10, decodePng, getPixel, lossCurves, renderLossCurves } from '../../src/report/index.js';
+import { chooseYScale, smoothSeries } from '../../src/report/curves.js';
+import { ALARM_RED } from '../../src/report/palette.js';
 import type { Canvas, Rect, Rgb } from '../../src/report/index.js';
 
 const countColour = (canvas: Canvas, area: Rect, colour: Rgb, tolerance = 0): number => {

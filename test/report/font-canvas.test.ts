@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FONT_CHARACTERS,
-  GLYPH_HEIGHT,
-  createCanvas,
-  drawPolyline,
-  drawText,
-  fillCircle,
-  getPixel,
-  glyphOf,
-  glyphPixel,
-  textWidth,
-} from '../../src/report/index.js';
+import { createCanvas, drawText, getPixel, textWidth } from '../../src/report/index.js';
+import { drawPolyline, fillCircle } from '../../src/report/canvas.js';
+import { FONT_CHARACTERS, GLYPH_HEIGHT, glyphOf, glyphPixel } from '../../src/report/font.js';
 import type { Canvas, Rgb } from '../../src/report/index.js';
 
 const RED: Rgb = [200, 0, 0];

@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { crc32 as zlibCrc32, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { crc32, decodePng, encodePng, readPngChunks } from '../../src/report/index.js';
+import { crc32, decodePng, encodePng, readPngChunks } from '../../src/report/png.js';
 
 const bytesOf = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
