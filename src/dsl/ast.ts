@@ -17,13 +17,24 @@
 // shapes and spaces
 // -------------------------------------------------------------------------------------------------
 
-/** The shape of one example, without the batch axis: `[784]` for a flat MNIST image. */
+/**
+ * The shape of one example, without the batch axis: `[784]` for a flat MNIST image.
+ *
+ * @example
+ * const mnistImage: Shape = [784];        // a flat 28×28 image
+ * const colourImage: Shape = [32, 32, 3]; // height, width, channels for conv2d nets
+ */
 export type Shape = readonly number[];
 
 /**
  * What a symbol denotes. Types carry meaning: an encoder maps `data` to `code`, a critic maps
  * anything to a `score`, a label lives in `label` space. The compiler checks widths; the type system
  * checks spaces where the combinators know them.
+ *
+ * @example
+ * // The space is a type parameter of nets and symbols, checked by tsc:
+ * const encoder = net<'data', 'code'>('encoder', mlp([1000, 1000, 8]));
+ * const z: Sym<'code'> = apply(encoder, input());
  */
 export type Space = 'data' | 'code' | 'label' | 'score' | 'noise';
 
@@ -31,9 +42,26 @@ export type Space = 'data' | 'code' | 'label' | 'score' | 'noise';
 // layers and nets
 // -------------------------------------------------------------------------------------------------
 
-/** Elementwise activations without parameters. `leakyRelu` has its own layer kind (it has a slope). */
+/**
+ * Elementwise activations without parameters. `leakyRelu` has its own layer kind (it has a slope).
+ *
+ * @example
+ * const layer: Layer = { kind: 'activation', fn: 'tanh' }; // what the `tanh` combinator builds
+ */
 export type ActivationFn = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'elu';
 
+/**
+ * One layer of a net, as data: the unit the compiler infers widths for and lowers to a kernel.
+ *
+ * Layers are built by the combinators (`dense`, `relu`, `conv2d`, ...) and listed in a net's
+ * `layers`; a spec file writes the same objects as JSON. Activations are separate layers so a net
+ * reads like the paper's architecture table; the compiler fuses a dense layer with the activation
+ * after it.
+ *
+ * @example
+ * const hidden: Layer = dense(1000);   // { kind: 'dense', units: 1000, bias: true }
+ * const layers: readonly Layer[] = seq(hidden, relu, dense(8));
+ */
 export type Layer =
   | { readonly kind: 'dense'; readonly units: number; readonly bias: boolean }
   | { readonly kind: 'activation'; readonly fn: ActivationFn }
@@ -70,15 +98,32 @@ export type Layer =
       readonly seed: number;
     };
 
+/**
+ * The tag of every layer kind: what a `match(layer)` over layers must cover, and what a spec file's
+ * `"kind"` may say.
+ *
+ * @example
+ * const convolutional = (kind: LayerKind): boolean => kind === 'conv2d' || kind === 'deconv2d';
+ */
 export type LayerKind = Layer['kind'];
 
 /**
  * `net` is an ordinary parametric function; `critic` is a net whose output is one score per example
  * (the compiler checks it ends in one unit). Games only accept critics.
+ *
+ * @example
+ * const disc = critic('discriminator', seq(dense(100), relu, dense(1)));
+ * disc.role; // 'critic'
  */
 export type NetRole = 'net' | 'critic';
 
-/** A named parametric function. Its parameters are identified by its name (`encoder/0/kernel`). */
+/**
+ * A named parametric function. Its parameters are identified by its name (`encoder/0/kernel`).
+ *
+ * @example
+ * const decl: NetDecl = { name: 'decoder', role: 'net', layers: seq(dense(1000), relu, dense(784), sigmoid), trainable: true };
+ * // the same value `net('decoder', seq(...))` builds; a spec file writes it as JSON
+ */
 export interface NetDecl {
   readonly name: string;
   readonly role: NetRole;
@@ -95,6 +140,11 @@ export interface NetDecl {
  * One Gaussian component `N(mean, scale · scaleᵀ)`, sampled as `mean + scale · ε`. `scale` is any
  * square factor (given as rows), so rotated, elongated components — the AAE paper's 10-petal
  * mixture — are expressible; a diagonal `scale` is the axis-aligned case.
+ *
+ * @example
+ * // an axis-aligned component at (1, 0), std 0.5 along x and 0.05 along y
+ * const component: MixtureComponent = { weight: 0.5, mean: [1, 0], scale: [[0.5, 0], [0, 0.05]] };
+ * gaussianMixture([component, { ...component, mean: [-1, 0] }]);
  */
 export interface MixtureComponent {
   readonly weight: number;
@@ -102,7 +152,13 @@ export interface MixtureComponent {
   readonly scale: readonly (readonly number[])[];
 }
 
-/** Anything the runtime can draw a batch from. Widths are known statically (see `distWidth`). */
+/**
+ * Anything the runtime can draw a batch from. Widths are known statically (see `distWidth`).
+ *
+ * @example
+ * const prior: Dist = gaussian(8);   // { kind: 'gaussian', dim: 8, mean: 0, std: 1 }
+ * sample('z', prior);                // a draw of it in the graph
+ */
 export type Dist =
   /** Isotropic Gaussian N(mean·1, std²·I) of `dim` dimensions. */
   | { readonly kind: 'gaussian'; readonly dim: number; readonly mean: number; readonly std: number }
@@ -122,6 +178,12 @@ export type Dist =
   /** A learned prior: draw from `base`, then apply the net (the code generator of LP-AAE). */
   | { readonly kind: 'pushforward'; readonly base: Dist; readonly net: string };
 
+/**
+ * The tag of every distribution kind: what a sampler (or a `match(dist)`) must handle.
+ *
+ * @example
+ * const learned = (kind: DistKind): boolean => kind === 'pushforward';
+ */
 export type DistKind = Dist['kind'];
 
 // -------------------------------------------------------------------------------------------------
@@ -133,6 +195,10 @@ export type DistKind = Dist['kind'];
  *
  * Stochastic nodes (`sample`, `gaussianCode`) carry a *site* name: two nodes with the same site are
  * the same draw, so a sub-expression shared by two loss terms is computed once (Pyro's named sites).
+ *
+ * @example
+ * const x: Expr = { kind: 'input' };
+ * const z: Expr = { kind: 'apply', net: 'encoder', input: x };   // what apply(encoder, input()) builds
  */
 export type Expr =
   /** The phase's data batch (images). */
@@ -168,6 +234,13 @@ export type Expr =
    */
   | { readonly kind: 'features'; readonly net: string; readonly input: Expr; readonly layers: number };
 
+/**
+ * The tag of every expression kind: what width inference, lowering and the runtime's executor each
+ * match over exhaustively.
+ *
+ * @example
+ * const stochastic = (kind: ExprKind): boolean => kind === 'sample' || kind === 'gaussianCode';
+ */
 export type ExprKind = Expr['kind'];
 
 // -------------------------------------------------------------------------------------------------
@@ -178,11 +251,18 @@ export type ExprKind = Expr['kind'];
  * How a GAN's generator view is formed. `minimax` is Goodfellow's `E log(1 − D(G))`;
  * `nonSaturating` is `−E log D(G)` (what the AAE paper trains in practice). The critic's view is the
  * same for both.
+ *
+ * @example
+ * ganGame(discriminator, { real: zPrior, fake: z, form: 'minimax' });
  */
 export type GanForm = 'minimax' | 'nonSaturating' | 'leastSquares';
 
 /**
  * The GAN game. The critic scores `real` against every set in `fake` (VAE/GAN scores two fake sets).
+ *
+ * @example
+ * const game = ganGame(discriminator, { real: zPrior, fake: z }).game;
+ * // { kind: 'gan', form: 'nonSaturating', critic: 'discriminator', real: zPrior, fake: [z] }
  */
 export interface GanGame {
   readonly kind: 'gan';
@@ -197,6 +277,9 @@ export interface GanGame {
  * value `V = E f(real) − E f(fake)`, which the critic maximizes and the opponent (who moves `fake`)
  * minimizes (DS-AAE eq. 3). Critic view `−V`, generator view `V`. The linear witness is unbounded:
  * pair it with a penalty (`l2`) in the critic's phase.
+ *
+ * @example
+ * const { critic: criticLoss, generator } = witnessGame(adversary, { real: zPrior, fake: z });
  */
 export interface WitnessGame {
   readonly kind: 'witness';
@@ -211,6 +294,9 @@ export interface WitnessGame {
  *   `D* = log(p_real / p_fake)` (the Biadversarial VAE's posterior critic, eq. 6);
  * - `forwardKL`: `KL(real ‖ fake)`, value `E_real[D] − E_fake[exp(D − 1)]`, optimum
  *   `D* = 1 + log(p_real / p_fake)` (its decoder critic, eq. 14).
+ *
+ * @example
+ * fganGame(posteriorCritic, { real: prior, fake: posterior, divergence: 'reverseKL' });
  */
 export type FDivergence = 'reverseKL' | 'forwardKL';
 
@@ -219,6 +305,10 @@ export type FDivergence = 'reverseKL' | 'forwardKL';
  * of its divergence, whose maximum is that divergence; the opponent minimizes it. Critic view `−V`,
  * generator view `V` (the whole value: `real` may depend on the opponent too, as the encoder's
  * codes do in the Biadversarial VAE's decoder game).
+ *
+ * @example
+ * const game = fganGame(posteriorCritic, { real: zPrior, fake: z, divergence: 'reverseKL' }).game;
+ * game.kind; // 'fgan'
  */
 export interface FGanGame {
   readonly kind: 'fgan';
@@ -231,19 +321,54 @@ export interface FGanGame {
 /**
  * A two-player game between a critic and the nets its `fake` values come from. It has two *views*:
  * the loss the critic minimizes and the loss its opponent minimizes.
+ *
+ * @example
+ * const { game } = ganGame(discriminator, { real: zPrior, fake: z });
+ * const opponentLoss: Loss = { kind: 'game', game, view: 'generator' };
  */
 export type Game = GanGame | WitnessGame | FGanGame;
 
+/**
+ * The tag of every game kind: each has its own critic and generator view in the runtime's loss table.
+ *
+ * @example
+ * const hasFormOption = (kind: GameKind): boolean => kind === 'gan';
+ */
 export type GameKind = Game['kind'];
 
+/**
+ * Which player's loss a game term is: `critic` is minimized by the phase updating the critic,
+ * `generator` by the phases updating the nets its `fake` values come from. The compiler refuses a
+ * phase that minimizes a view while updating the wrong player (the classic sign bug).
+ *
+ * @example
+ * const gan = ganGame(discriminator, { real: zPrior, fake: z });
+ * gan.critic;    // { kind: 'game', game, view: 'critic' }
+ * gan.generator; // { kind: 'game', game, view: 'generator' }
+ */
 export type GameView = 'critic' | 'generator';
 
-/** A kernel for MMD: a sum of RBF kernels `exp(−‖a − b‖² / (2σ²))` over `sigmas`. */
+/**
+ * A kernel for MMD: a sum of RBF kernels `exp(−‖a − b‖² / (2σ²))` over `sigmas`.
+ *
+ * @example
+ * mmd(z, zPrior, rbfMixture([0.5, 1, 2]));   // or just mmd(z, zPrior, [0.5, 1, 2])
+ */
 export interface RbfMixture {
   readonly kind: 'rbf';
   readonly sigmas: readonly number[];
 }
 
+/**
+ * A scalar loss term: what a phase minimizes.
+ *
+ * A separate type from `Expr`, so a phase can never be asked to minimize a tensor. Terms are built
+ * by `reconstruction`, `mmd`, `crossEntropy`, the games' views, ..., and combined with `scale` and
+ * `sum`.
+ *
+ * @example
+ * const loss: Loss = sum(reconstruction(input(), xr, 'bce'), scale(0.1, gan.generator));
+ */
 export type Loss =
   /**
    * Per-example reconstruction, summed over features and averaged over the batch: binary
@@ -279,12 +404,26 @@ export type Loss =
   | { readonly kind: 'scale'; readonly by: number; readonly term: Loss }
   | { readonly kind: 'sum'; readonly terms: readonly Loss[] };
 
+/**
+ * The tag of every loss kind: what the compiler's checks and the runtime's loss table match over.
+ *
+ * @example
+ * const needsLabels = (kind: LossKind): boolean => kind === 'crossEntropy';
+ */
 export type LossKind = Loss['kind'];
 
 // -------------------------------------------------------------------------------------------------
 // optimizers, phases and the schedule
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * The optimizer of one phase, as data: each phase owns its optimizer state, so the critic's Adam
+ * moments never mix with the autoencoder's.
+ *
+ * @example
+ * const opt: Optimizer = adam(2e-4, { beta1: 0.5 }); // { kind: 'adam', learningRate: 2e-4, beta1: 0.5, ... }
+ * phase('critic', { minimize: gan.critic, update: [discriminator], optimizer: opt });
+ */
 export type Optimizer =
   | {
       readonly kind: 'adam';
@@ -310,6 +449,9 @@ export type Optimizer =
  * that same batch (as in the AAE paper, where one mini-batch drives both the reconstruction and the
  * regularization phase). A phase with `repeat > 1` uses the iteration's batch for its first step and
  * fresh batches from its stream for the others.
+ *
+ * @example
+ * const criticPhase: Phase = phase('critic', { minimize: gan.critic, update: [discriminator], optimizer: adam(1e-4), repeat: 5 });
  */
 export interface Phase {
   readonly kind: 'phase';
@@ -325,19 +467,36 @@ export interface Phase {
  * Phases whose gradients are all taken at the same parameter values before any of them is applied
  * (the simultaneous schedule). The default, as in the papers, is sequential: each phase sees the
  * parameters its predecessors just updated.
+ *
+ * @example
+ * // both players take gradients at the same parameters, then both apply them
+ * const schedule: Step[] = [simultaneous(criticPhase, generatorPhase)];
  */
 export interface Simultaneous {
   readonly kind: 'simultaneous';
   readonly phases: readonly Phase[];
 }
 
+/**
+ * One entry of a model's schedule: a phase on its own (sequential, the default) or a group of phases
+ * run simultaneously.
+ *
+ * @example
+ * const schedule: readonly Step[] = [reconstructionPhase, simultaneous(criticPhase, generatorPhase)];
+ */
 export type Step = Phase | Simultaneous;
 
 // -------------------------------------------------------------------------------------------------
 // data and the model
 // -------------------------------------------------------------------------------------------------
 
-/** What one example of the training set looks like: MNIST is `{ x: [784], classes: 10 }`. */
+/**
+ * What one example of the training set looks like: MNIST is `{ x: [784], classes: 10 }`.
+ *
+ * @example
+ * const swissRollData: DataDecl = { x: [2], classes: 1 };   // 2-D points, no classes to speak of
+ * model('wae', { data: swissRollData, nets, schedule });
+ */
 export interface DataDecl {
   readonly x: Shape;
   readonly classes: number;
@@ -347,6 +506,10 @@ export interface DataDecl {
  * A named batch stream over the training set. `labels: 'none'` hides labels (unsupervised);
  * `'all'` exposes every label; `{ count }` restricts the stream to a balanced, seeded labeled subset
  * of that many examples (the semi-supervised AAE's 100 / 1000 labels).
+ *
+ * @example
+ * const labeled: StreamDecl = labeledStream('labeled', 100);   // { name: 'labeled', labels: { count: 100 } }
+ * model('ssl', { data: mnist, nets, schedule, streams: [trainStream, labeled] });
  */
 export interface StreamDecl {
   readonly name: string;
@@ -361,6 +524,9 @@ export interface StreamDecl {
  * - `prior`: a batch from the prior the codes should match (drawn behind the latent plot);
  * - `reconstruct`: the model's reconstruction of the input batch;
  * - `classify`: class probabilities of the input batch (q(y|x) heads).
+ *
+ * @example
+ * const views: Views = { sample: apply(decoder, sample('z', gaussian(8))), encode: apply(encoder, input()) };
  */
 export interface Views {
   readonly sample?: Expr;
@@ -370,9 +536,21 @@ export interface Views {
   readonly classify?: Expr;
 }
 
+/**
+ * The name of one evaluation view: what `trainer.evalView(name)` and `saddle sample` ask for.
+ *
+ * @example
+ * const pictured: readonly ViewName[] = ['sample', 'reconstruct'];
+ */
 export type ViewName = keyof Views;
 
-/** A whole model: nets, data, streams, the schedule one iteration runs, and evaluation views. */
+/**
+ * A whole model: nets, data, streams, the schedule one iteration runs, and evaluation views.
+ *
+ * @example
+ * const m: Model = model('aae', { data: mnist, nets: [encoder, decoder, disc], schedule: [rec, crit, gen] });
+ * JSON.stringify(encodeModel(m)); // a model is data: it saves as a spec file
+ */
 export interface Model {
   readonly name: string;
   readonly data: DataDecl;

@@ -21,7 +21,13 @@ import type { Net } from './net.js';
 // constructors
 // -------------------------------------------------------------------------------------------------
 
-/** Isotropic Gaussian N(mean·1, std²·I). */
+/**
+ * Isotropic Gaussian N(mean·1, std²·I).
+ *
+ * @example
+ * gaussian(8);                       // N(0, I₈)
+ * gaussian(2, { mean: 1, std: 0.5 });
+ */
 export const gaussian = (
   dim: number,
   options: { readonly mean?: number; readonly std?: number } = {},
@@ -32,6 +38,16 @@ export const gaussian = (
   std: options.std ?? 1,
 });
 
+/**
+ * A mixture of Gaussian components, each with its own weight, mean and (square-factor) scale: the
+ * prior that makes an AAE's codes form clusters. Weights must sum to 1 (the compiler checks).
+ *
+ * @example
+ * gaussianMixture([
+ *   { weight: 0.5, mean: [-2, 0], scale: [[0.5, 0], [0, 0.5]] },
+ *   { weight: 0.5, mean: [2, 0], scale: [[0.5, 0], [0, 0.5]] },
+ * ]);
+ */
 export const gaussianMixture = (components: readonly MixtureComponent[]): Dist => ({
   kind: 'gaussianMixture',
   components,
@@ -41,6 +57,10 @@ export const gaussianMixture = (components: readonly MixtureComponent[]): Dist =
  * The AAE paper's mixture of `k` 2-D Gaussians placed evenly on a circle of radius `shift`, each
  * elongated along its radius (std `radial`) and thin across it (std `tangential`). Defaults
  * (10, 1.4, 0.5, 0.05) are those of the paper's Figure 4 reproduction code.
+ *
+ * @example
+ * sample('z', aaeMixture());                    // the paper's 10-petal prior
+ * aaeMixture({ components: 4, shift: 2 });      // fewer, further apart
  */
 export const aaeMixture = (
   options: {
@@ -73,7 +93,13 @@ export const aaeMixture = (
   );
 };
 
-/** 2-D swiss roll (AAE paper): `radius·√u·(cos θ, sin θ)`, `θ = 2π·turns·√u`, `u ~ U(0,1)`. */
+/**
+ * 2-D swiss roll (AAE paper): `radius·√u·(cos θ, sin θ)`, `θ = 2π·turns·√u`, `u ~ U(0,1)`.
+ *
+ * @example
+ * sample('z', swissRoll());                      // 2 turns, radius 3, no noise
+ * swissRoll({ turns: 1.5, noise: 0.05 });
+ */
 export const swissRoll = (
   options: { readonly turns?: number; readonly radius?: number; readonly noise?: number } = {},
 ): Dist => ({
@@ -83,7 +109,13 @@ export const swissRoll = (
   noise: options.noise ?? 0,
 });
 
-/** One-hot draws from Cat(probs); `categorical(k)` is uniform over k classes. */
+/**
+ * One-hot draws from Cat(probs); `categorical(k)` is uniform over k classes.
+ *
+ * @example
+ * categorical(10);              // uniform over ten classes, one-hot draws of width 10
+ * categorical([0.9, 0.1]);      // a biased coin
+ */
 export const categorical = (classesOrProbs: number | readonly number[]): Dist => ({
   kind: 'categorical',
   probs:
@@ -92,12 +124,31 @@ export const categorical = (classesOrProbs: number | readonly number[]): Dist =>
       : classesOrProbs,
 });
 
+/**
+ * Independent `U(low, high)` on each of `dim` coordinates (default [-1, 1]): a bounded prior or
+ * noise source.
+ *
+ * @example
+ * uniform(2);          // the square [-1, 1]²
+ * uniform(10, 0, 1);
+ */
 export const uniform = (dim: number, low = -1, high = 1): Dist => ({ kind: 'uniform', dim, low, high });
 
-/** Independent product; a draw is the parts' draws concatenated in order. */
+/**
+ * Independent product; a draw is the parts' draws concatenated in order.
+ *
+ * @example
+ * sample('yz', joint(categorical(10), gaussian(10)));   // width 20: one-hot y, then z
+ */
 export const joint = (...parts: readonly Dist[]): Dist => ({ kind: 'joint', parts });
 
-/** A learned prior: draw from `base`, push through `net` (trained like any other net). */
+/**
+ * A learned prior: draw from `base`, push through `net` (trained like any other net).
+ *
+ * @example
+ * const generator = net<'noise', 'code'>('codeGenerator', mlp([64, 64, 8]));
+ * sample('z', pushforward(gaussian(8), generator));     // LP-AAE's learned prior
+ */
 export const pushforward = (base: Dist, through: Net | string): Dist => ({
   kind: 'pushforward',
   base,
@@ -111,6 +162,10 @@ export const pushforward = (base: Dist, through: Net | string): Dist => ({
 /**
  * The width of one draw, or `undefined` for a pushforward (its width is the net's output width,
  * which only the compiler knows).
+ *
+ * @example
+ * distWidth(joint(categorical(10), gaussian(2)));   // 12
+ * distWidth(pushforward(gaussian(8), 'codeGenerator')); // undefined: the net decides
  */
 export const distWidth = (dist: Dist): number | undefined =>
   match(dist)
@@ -128,7 +183,12 @@ export const distWidth = (dist: Dist): number | undefined =>
     .with({ kind: 'pushforward' }, () => undefined)
     .exhaustive();
 
-/** Per-coordinate mean and variance of a distribution, from its declared parameters. */
+/**
+ * Per-coordinate mean and variance of a distribution, from its declared parameters.
+ *
+ * @example
+ * const m: Moments | undefined = distMoments(uniform(1, 0, 1));   // { mean: [0.5], variance: [1/12] }
+ */
 export interface Moments {
   readonly mean: readonly number[];
   readonly variance: readonly number[];
@@ -144,6 +204,9 @@ const integrate01 = (f: (s: number) => number, n = 20_000): number => {
 /**
  * Declared moments, or `undefined` for a pushforward (a learned prior has no declared moments).
  * Mixtures use the law of total variance; the swiss roll integrates over `s = √u` (density 2s).
+ *
+ * @example
+ * distMoments(gaussian(2, { std: 2 }));   // { mean: [0, 0], variance: [4, 4] }
  */
 export const distMoments = (dist: Dist): Moments | undefined =>
   match(dist)

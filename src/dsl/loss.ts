@@ -22,7 +22,14 @@ import type { Sym } from './symbol.js';
 // reconstruction and divergences
 // -------------------------------------------------------------------------------------------------
 
-/** `bce`: Bernoulli NLL of `target` under probabilities `output`; `mse`: squared error. */
+/**
+ * `bce`: Bernoulli NLL of `target` under probabilities `output`; `mse`: squared error.
+ *
+ * @example
+ * const x = input();
+ * reconstruction(x, apply(decoder, apply(encoder, x)));          // BCE, images in [0, 1]
+ * reconstruction(x, apply(decoder, apply(encoder, x)), 'mse');   // squared error, real-valued data
+ */
 export const reconstruction = (target: Sym, output: Sym, metric: 'bce' | 'mse' = 'bce'): Loss => ({
   kind: 'reconstruction',
   target,
@@ -30,10 +37,21 @@ export const reconstruction = (target: Sym, output: Sym, metric: 'bce' | 'mse' =
   metric,
 });
 
-/** A sum of RBF kernels with the given bandwidths. */
+/**
+ * A sum of RBF kernels with the given bandwidths.
+ *
+ * @example
+ * mmd(z, zPrior, rbfMixture([0.1, 0.2, 0.5, 1, 2]));
+ */
 export const rbfMixture = (sigmas: readonly number[]): RbfMixture => ({ kind: 'rbf', sigmas });
 
-/** Closed-form squared MMD between two samples under an RBF-mixture kernel. */
+/**
+ * Closed-form squared MMD between two samples under an RBF-mixture kernel.
+ *
+ * @example
+ * const z = apply(encoder, input());
+ * phase('regularize', { minimize: mmd(z, sample('z', gaussian(8)), [1, 2, 4]), update: [encoder], optimizer: adam(1e-3) });
+ */
 export const mmd = (a: Sym, b: Sym, kernel: RbfMixture | readonly number[]): Loss => ({
   kind: 'mmd',
   a,
@@ -41,10 +59,21 @@ export const mmd = (a: Sym, b: Sym, kernel: RbfMixture | readonly number[]): Los
   kernel: 'kind' in kernel ? kernel : rbfMixture(kernel),
 });
 
-/** `−Σ target · log probs`, batch-averaged. `target` is one-hot (e.g. `oneHot(label(), 10)`). */
+/**
+ * `−Σ target · log probs`, batch-averaged. `target` is one-hot (e.g. `oneHot(label(), 10)`).
+ *
+ * @example
+ * crossEntropy(apply(classifier, input()), oneHot(label(), 10));
+ */
 export const crossEntropy = (probs: Sym, target: Sym): Loss => ({ kind: 'crossEntropy', probs, target });
 
-/** KL(q(z|x) ‖ N(0, I)) of a `gaussianCode`. */
+/**
+ * KL(q(z|x) ‖ N(0, I)) of a `gaussianCode`.
+ *
+ * @example
+ * const z = gaussianCode('z', apply(encoder, input()));
+ * sum(reconstruction(input(), apply(decoder, z)), klGaussian(z));   // the VAE's negative ELBO
+ */
 export const klGaussian = (code: Sym<'code'>): Loss => ({ kind: 'klGaussian', code });
 
 /**
@@ -70,7 +99,14 @@ export const mutualInformation = (probs: Sym, s: Sym): Loss => ({
 // games
 // -------------------------------------------------------------------------------------------------
 
-/** Both views of a two-player game, and the game itself. */
+/**
+ * Both views of a two-player game, and the game itself.
+ *
+ * @example
+ * const gan: GameViews = ganGame(disc, { real: zPrior, fake: z });
+ * phase('critic', { minimize: gan.critic, update: [disc], optimizer: adam(1e-4) });
+ * phase('generator', { minimize: gan.generator, update: [encoder], optimizer: adam(1e-4) });
+ */
 export interface GameViews {
   readonly game: Game;
   /** The loss the critic minimizes. */
@@ -79,7 +115,13 @@ export interface GameViews {
   readonly generator: Loss;
 }
 
-/** Both views of any game. */
+/**
+ * Both views of any game.
+ *
+ * @example
+ * const game: Game = { kind: 'gan', form: 'minimax', critic: 'discriminator', real: zPrior, fake: [z] };
+ * const { critic: criticLoss, generator } = views(game);
+ */
 export const views = (game: Game): GameViews => ({
   game,
   critic: { kind: 'game', game, view: 'critic' },
@@ -90,6 +132,10 @@ export const views = (game: Game): GameViews => ({
  * The GAN game: `critic` tells `real` from each of `fake` (a value or a list). `form` picks the
  * generator's view; `nonSaturating` (default) is what the AAE and GAN papers train in practice.
  * The players' space is the critic's (`NoInfer`): feeding a code critic images is a type error.
+ *
+ * @example
+ * const disc = critic<'code'>('discriminator', seq(dense(1000), relu, dense(1)));
+ * const gan = ganGame(disc, { real: sample('z', gaussian(8)), fake: apply(encoder, input()) });
  */
 export const ganGame = <S extends Space>(
   critic: Critic<S>,
@@ -113,6 +159,11 @@ export const ganGame = <S extends Space>(
  * `fake`) minimizes it. Views: critic `−V`, generator `V`. A linear witness on fixed random features
  * is unbounded in its weights: add `scale(λ, l2(critic))` to the critic's phase, which makes the
  * optimal weights the (λ-scaled) mean-embedding difference and the game value `MMD²/(2λ)`.
+ *
+ * @example
+ * const adversary = critic<'code'>('adversary', seq(randomFeatures(512, { seed: 1 }), dense(1, { bias: false })));
+ * const game = witnessGame(adversary, { real: zPrior, fake: z });
+ * phase('adversary', { minimize: sum(game.critic, scale(0.01, l2(adversary))), update: [adversary], optimizer: adam(1e-3) });
  */
 export const witnessGame = <S extends Space>(
   critic: Critic<S>,
@@ -125,6 +176,10 @@ export const witnessGame = <S extends Space>(
  * VAE's posterior critic, optimum `D* = log(p_real / p_fake)`; `forwardKL` is `KL(real ‖ fake)` — its
  * decoder critic, optimum `D* = 1 + log(p_real / p_fake)`. Views: critic `−V`, generator `V` (the
  * divergence estimate, with gradients to whatever `real` and `fake` depend on).
+ *
+ * @example
+ * const dz = critic<'code'>('posteriorCritic', seq(dense(256), relu, dense(1)));
+ * const kl = fganGame(dz, { real: zPrior, fake: z, divergence: 'reverseKL' });
  */
 export const fganGame = <S extends Space>(
   critic: Critic<S>,
@@ -146,15 +201,30 @@ export const fganGame = <S extends Space>(
 // penalties
 // -------------------------------------------------------------------------------------------------
 
-/** `½ Σ θ²` over the trainable parameters of `net`; weight it with `scale(λ, l2(net))`. */
+/**
+ * `½ Σ θ²` over the trainable parameters of `net`; weight it with `scale(λ, l2(net))`.
+ *
+ * @example
+ * sum(game.critic, scale(0.01, l2(adversary)));    // weight decay on the witness only
+ */
 export const l2 = (of: Net | string): Loss => ({ kind: 'l2', net: typeof of === 'string' ? of : of.name });
 
 // -------------------------------------------------------------------------------------------------
 // combinators
 // -------------------------------------------------------------------------------------------------
 
-/** `by · term` (λ-weighting). */
+/**
+ * `by · term` (λ-weighting).
+ *
+ * @example
+ * sum(reconstruction(x, xr), scale(0.1, gan.generator));
+ */
 export const scale = (by: number, term: Loss): Loss => ({ kind: 'scale', by, term });
 
-/** The sum of terms. */
+/**
+ * The sum of terms.
+ *
+ * @example
+ * sum(reconstruction(x, xr), klGaussian(z));
+ */
 export const sum = (...terms: readonly Loss[]): Loss => ({ kind: 'sum', terms });

@@ -19,7 +19,13 @@ import type { Net } from './net.js';
 // optimizers
 // -------------------------------------------------------------------------------------------------
 
-/** Adam (Kingma & Ba), with tf.train.adam's defaults. */
+/**
+ * Adam (Kingma & Ba), with tf.train.adam's defaults.
+ *
+ * @example
+ * adam(1e-3);                        // the common default
+ * adam(2e-4, { beta1: 0.5 });        // DCGAN's setting for adversarial phases
+ */
 export const adam = (
   learningRate: number,
   options: { readonly beta1?: number; readonly beta2?: number; readonly epsilon?: number } = {},
@@ -31,14 +37,24 @@ export const adam = (
   epsilon: options.epsilon ?? 1e-8,
 });
 
-/** SGD with (heavy-ball) momentum; `momentum: 0` is plain SGD. */
+/**
+ * SGD with (heavy-ball) momentum; `momentum: 0` is plain SGD.
+ *
+ * @example
+ * sgd(0.01, { momentum: 0.9 });      // the AAE paper's optimizer
+ */
 export const sgd = (learningRate: number, options: { readonly momentum?: number } = {}): Optimizer => ({
   kind: 'sgd',
   learningRate,
   momentum: options.momentum ?? 0,
 });
 
-/** RMSProp with tf.train.rmsprop's defaults. */
+/**
+ * RMSProp with tf.train.rmsprop's defaults.
+ *
+ * @example
+ * rmsprop(5e-5);                     // the WGAN paper's critic optimizer
+ */
 export const rmsprop = (
   learningRate: number,
   options: { readonly decay?: number; readonly momentum?: number; readonly epsilon?: number } = {},
@@ -54,6 +70,15 @@ export const rmsprop = (
 // phases
 // -------------------------------------------------------------------------------------------------
 
+/**
+ * What a phase does: the loss it minimizes, the nets it moves, its optimizer, and optionally the
+ * stream it reads and how many steps it takes per iteration. Everything not listed in `update` is
+ * held constant.
+ *
+ * @example
+ * const options: PhaseOptions = { minimize: gan.critic, update: [disc], optimizer: adam(1e-4), repeat: 5 };
+ * phase('critic', options);
+ */
 export interface PhaseOptions {
   readonly minimize: Loss;
   /** The nets this phase moves (by value or by name). */
@@ -65,6 +90,15 @@ export interface PhaseOptions {
   readonly repeat?: number;
 }
 
+/**
+ * Declare one phase: one player's move in the alternating schedule. Nets may be given by value or by
+ * name; the stream defaults to `train` and the repeat count to 1. The compiler checks that every
+ * updated net reaches the loss and that game views are minimized by the right player.
+ *
+ * @example
+ * phase('reconstruction', { minimize: reconstruction(x, xr), update: [encoder, decoder], optimizer: adam(1e-3) });
+ * phase('critic', { minimize: gan.critic, update: ['discriminator'], optimizer: adam(1e-4), repeat: 5 });
+ */
 export const phase = (name: string, options: PhaseOptions): Phase => ({
   kind: 'phase',
   name,
@@ -75,5 +109,10 @@ export const phase = (name: string, options: PhaseOptions): Phase => ({
   repeat: options.repeat ?? 1,
 });
 
-/** Phases that all take their gradients before any of them is applied. */
+/**
+ * Phases that all take their gradients before any of them is applied.
+ *
+ * @example
+ * model('gan', { data: mnist, nets, schedule: [simultaneous(criticPhase, generatorPhase)] });
+ */
 export const simultaneous = (...phases: readonly Phase[]): Simultaneous => ({ kind: 'simultaneous', phases });
