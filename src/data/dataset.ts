@@ -18,7 +18,14 @@ import type { Rng } from './rng.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** A labelled set of examples, stored row-major: example `i` is `x[i·width, (i+1)·width)`. */
+/**
+ * A labelled set of examples, stored row-major: example `i` is `x[i·width, (i+1)·width)`.
+ *
+ * @example
+ * const d: Dataset = createDataset({ name: 'xor', x: new Float32Array([0, 0, 0, 1, 1, 0, 1, 1]), shape: [2],
+ *   labels: new Int32Array([0, 1, 1, 0]), classes: 2 });
+ * d.size; // 4
+ */
 export interface Dataset {
   readonly name: string;
   readonly x: Float32Array;
@@ -30,7 +37,12 @@ export interface Dataset {
   readonly size: number;
 }
 
-/** The usual three-way split; `validation` is absent when none was held out. */
+/**
+ * The usual three-way split; `validation` is absent when none was held out.
+ *
+ * @example
+ * const { train, validation, test }: Splits = await loadMnist({ validation: 10_000 });
+ */
 export interface Splits {
   readonly train: Dataset;
   readonly validation?: Dataset;
@@ -40,6 +52,10 @@ export interface Splits {
 /**
  * A mistake in data a user supplied or asked for (wrong counts, corrupt files, bad options). The CLI
  * prints its message without a stack trace; every message names the dataset, file or stream at fault.
+ *
+ * @example
+ * try { ring(0, { seed: 1 }); } catch (e) { if (e instanceof DataError) console.error(e.message); }
+ * // ring: n must be a positive integer, got 0
  */
 export class DataError extends Error {
   override readonly name: string = 'DataError';
@@ -49,13 +65,22 @@ export class DataError extends Error {
 // constructors
 // -------------------------------------------------------------------------------------------------
 
-/** Number of floats in one example: the product of its shape. */
+/**
+ * Number of floats in one example: the product of its shape.
+ *
+ * @example
+ * exampleWidth([28, 28, 1]);   // 784
+ */
 export const exampleWidth = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /**
  * A dataset from its parts, after checking they agree (x holds `labels.length` whole examples, every
  * label is a valid class). Every constructor in `src/data` goes through here so a malformed dataset
  * fails where it is made, not batches later inside a training step.
+ *
+ * @example
+ * const toy = createDataset({ name: 'toy', x: new Float32Array([0, 1, 2, 3]), shape: [2],
+ *   labels: new Int32Array([0, 1]), classes: 2 });
  */
 export const createDataset = (parts: {
   readonly name: string;
@@ -94,6 +119,9 @@ export const createDataset = (parts: {
 /**
  * The examples at `indices`, in that order, copied into a new dataset (duplicates allowed). Copying
  * keeps the result independent of the parent, which may be a shared, cached buffer.
+ *
+ * @example
+ * const firstHundred = subset(train, Array.from({ length: 100 }, (_, i) => i), 'train/100');
  */
 export const subset = (dataset: Dataset, indices: ArrayLike<number>, name?: string): Dataset => {
   const width = exampleWidth(dataset.shape);
@@ -123,6 +151,9 @@ export const subset = (dataset: Dataset, indices: ArrayLike<number>, name?: stri
  * AAE paper (100 or 1000 labels of MNIST). Balanced, because with only 10 labels per class an
  * unlucky draw of 6 and 14 would change the experiment, not just its noise.
  * Errors: `count` not a positive multiple of `classes`, or some class has fewer examples than needed.
+ *
+ * @example
+ * const labeled = labeledSubset(train, 100, createRng(0));   // 10 examples of each digit
  */
 export const labeledSubset = (dataset: Dataset, count: number, rng: Rng): Dataset => {
   const { classes } = dataset;
@@ -151,7 +182,12 @@ export const labeledSubset = (dataset: Dataset, count: number, rng: Rng): Datase
 // utils
 // -------------------------------------------------------------------------------------------------
 
-/** How many examples of each class a dataset holds; for summaries and balance checks. */
+/**
+ * How many examples of each class a dataset holds; for summaries and balance checks.
+ *
+ * @example
+ * classHistogram(ring(800, { seed: 1 }));   // [100, 100, 100, 100, 100, 100, 100, 100]
+ */
 export const classHistogram = (dataset: Dataset): number[] => {
   const counts = new Array<number>(dataset.classes).fill(0);
   for (let i = 0; i < dataset.size; i++) {

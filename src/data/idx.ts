@@ -18,13 +18,24 @@ import { DataError } from './dataset.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** A parsed IDX file: its dimensions and its unsigned-byte data (a view into the file's bytes). */
+/**
+ * A parsed IDX file: its dimensions and its unsigned-byte data (a view into the file's bytes).
+ *
+ * @example
+ * const images: IdxArray = await readIdx('data/t10k-images-idx3-ubyte');
+ * images.dims;   // [10000, 28, 28]
+ */
 export interface IdxArray {
   readonly dims: readonly number[];
   readonly data: Uint8Array;
 }
 
-/** A corrupt or unreadable IDX file. `path` is the file; the message starts with it. */
+/**
+ * A corrupt or unreadable IDX file. `path` is the file; the message starts with it.
+ *
+ * @example
+ * try { parseIdx(new Uint8Array([0, 0]), 'f'); } catch (e) { if (e instanceof IdxError) console.error(e.path, e.problem); }
+ */
 export class IdxError extends DataError {
   override readonly name = 'IdxError';
   constructor(
@@ -55,6 +66,10 @@ const hex = (n: number, digits: number): string => `0x${n.toString(16).padStart(
 /**
  * Parses the bytes of an IDX file; `path` only labels errors. Never throws anything but `IdxError`
  * for bad bytes. The returned `data` shares memory with `bytes` (no copy of a 47 MB file).
+ *
+ * @example
+ * const bytes = new Uint8Array(await (await fetch('/data/train-labels-idx1-ubyte')).arrayBuffer());
+ * const labels = parseIdx(bytes, 'train-labels-idx1-ubyte');   // dims [60000]
  */
 export const parseIdx = (bytes: Uint8Array, path: string): IdxArray => {
   const fail: (problem: string) => never = (problem) => {
@@ -95,6 +110,9 @@ export const parseIdx = (bytes: Uint8Array, path: string): IdxArray => {
 /**
  * Reads and parses an IDX file. A missing or unreadable file is an `IdxError` too (with the system's
  * reason), so callers handle one error type for "this data file is unusable".
+ *
+ * @example
+ * const { dims, data } = await readIdx('fashion/train-images-idx3-ubyte');   // Fashion-MNIST has MNIST's layout
  */
 export const readIdx = async (path: string): Promise<IdxArray> => {
   let bytes: Uint8Array;

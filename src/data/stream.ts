@@ -32,10 +32,22 @@ import { createRng } from './rng.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** What a stream shows of labels: none (unsupervised), all, or a balanced labelled subset of `count`. */
+/**
+ * What a stream shows of labels: none (unsupervised), all, or a balanced labelled subset of `count`.
+ *
+ * @example
+ * const unsupervised: StreamLabels = 'none';
+ * const semiSupervised: StreamLabels = { count: 100 };   // 10 labelled examples per class
+ */
 export type StreamLabels = 'none' | 'all' | { readonly count: number };
 
-/** How a stream is made; pass the same options again to `restoreStream`. */
+/**
+ * How a stream is made; pass the same options again to `restoreStream`.
+ *
+ * @example
+ * const options: StreamOptions = { name: 'train', batchSize: 100, seed: 1, labels: 'none' };
+ * createStream(train, options);
+ */
 export interface StreamOptions {
   /** The stream's name (the model's `StreamDecl.name`); it seeds the shuffles and labels errors. */
   readonly name: string;
@@ -44,7 +56,13 @@ export interface StreamOptions {
   readonly labels: StreamLabels;
 }
 
-/** One batch: `rows` examples, row-major (`rows × width` floats); labels only if the stream has them. */
+/**
+ * One batch: `rows` examples, row-major (`rows × width` floats); labels only if the stream has them.
+ *
+ * @example
+ * const { x, labels, rows }: Batch = stream.next();
+ * const first = x.subarray(0, stream.width);   // the first example of the batch
+ */
 export interface Batch {
   readonly x: Float32Array;
   readonly labels: Int32Array | null;
@@ -54,6 +72,10 @@ export interface Batch {
 /**
  * A stream's place, JSON-serializable: the seed, the number of completed epochs, and how many
  * examples of the current epoch's order have been served. Always at the start of a whole batch.
+ *
+ * @example
+ * const saved: StreamState = stream.state();   // { seed: 1, epoch: 0, position: 300 }
+ * writeFileSync('stream.json', JSON.stringify(saved));
  */
 export interface StreamState {
   readonly seed: number;
@@ -61,7 +83,13 @@ export interface StreamState {
   readonly position: number;
 }
 
-/** A seeded infinite sequence of batches; `next` advances it, everything else reads it. */
+/**
+ * A seeded infinite sequence of batches; `next` advances it, everything else reads it.
+ *
+ * @example
+ * const stream: BatchStream = createStream(train, { name: 'train', batchSize: 100, seed: 1, labels: 'none' });
+ * for (let step = 0; step < stream.stepsPerEpoch; step++) consume(stream.next());
+ */
 export interface BatchStream {
   readonly name: string;
   /** The examples the stream draws from (the labelled subset for `labels: { count }`). */
@@ -189,6 +217,10 @@ const open = (
  * A stream at the start of epoch 0. Errors (`DataError`, naming the stream): a non-positive or
  * fractional batch size, a non-integer seed, an empty dataset, or a labelled subset the dataset
  * cannot supply (count not a multiple of the classes, or too few examples of a class).
+ *
+ * @example
+ * const labeled = createStream(train, { name: 'labeled', batchSize: 100, seed: 0, labels: { count: 1000 } });
+ * labeled.next().labels;   // Int32Array of 100 class indices
  */
 export const createStream = (dataset: Dataset, options: StreamOptions): BatchStream => {
   checkOptions(dataset, options);
@@ -200,6 +232,10 @@ export const createStream = (dataset: Dataset, options: StreamOptions): BatchStr
  * stream would have returned next. `dataset` and `options` must be the ones the stream was created
  * with; the state is checked against them (a checkpoint from another seed or a position that cannot
  * occur for this dataset and batch size is a `DataError`, not a silently different data order).
+ *
+ * @example
+ * const options = { name: 'train', batchSize: 100, seed: 1, labels: 'none' } as const;
+ * const resumed = restoreStream(train, options, JSON.parse(readFileSync('stream.json', 'utf8')));
  */
 export const restoreStream = (dataset: Dataset, options: StreamOptions, state: StreamState): BatchStream => {
   checkOptions(dataset, options);

@@ -36,6 +36,10 @@ const checkNonNegative = (what: string, field: string, value: number): void => {
 /**
  * `n` points from an equal mixture of `modes` Gaussians (std `std`) centred on a circle of `radius`,
  * mode k at angle 2πk/modes. Label = mode index.
+ *
+ * @example
+ * const eight = ring(1000, { seed: 1 });
+ * const five = ring(500, { modes: 5, radius: 1, std: 0.1, seed: 2 });
  */
 export const ring = (
   n: number,
@@ -71,6 +75,9 @@ export const ring = (
  * `noise` (std). Label = which of 10 equal segments of `s` the point lies on (0 at the centre), as in
  * the paper's coloured swiss-roll figures; segment k holds about (2k+1)% of the points, because the
  * law puts more mass further out. Defaults: turns 2, radius 3, noise 0.
+ *
+ * @example
+ * const roll = swissRollSet(5000, { seed: 1, noise: 0.05 });   // shape [2], 10 segment labels
  */
 export const swissRollSet = (
   n: number,
@@ -108,6 +115,9 @@ export const swissRollSet = (
  * `n` points in `dim` dimensions from `centers` isotropic Gaussian blobs (std `std`); the centres are
  * drawn from N(0, spread²) with the same seed, so a seed fixes the whole set. Label = blob index.
  * Defaults: 3 centres, spread 3, std 0.3.
+ *
+ * @example
+ * const clusters = blobs(600, 10, { seed: 3, centers: 4 });   // 4 clusters in 10 dimensions
  */
 export const blobs = (
   n: number,
@@ -198,6 +208,10 @@ export const digitPattern = (digit: number, side: number): Uint8Array => {
  * stand-in small enough for a test to train an image model in seconds. The default 9 is the
  * smallest side where both halves of the digit have two pixels of vertical stroke, so the closest
  * digits (5/9, 3/9, 6/8) differ in two pixels; at 7 or 8 they differ in one.
+ *
+ * @example
+ * const digits = tinyDigits(500, { seed: 2 });          // 9 × 9 images, shape [81], 10 classes
+ * const clean = tinyDigits(100, { seed: 2, noise: 0, jitter: false });
  */
 export const tinyDigits = (
   n: number,
