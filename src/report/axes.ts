@@ -18,7 +18,13 @@ import { GRID, INK, MUTED_INK } from './palette.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** A map from a data interval to the unit interval: linear, or symlog with a linear zone of ±`linthresh`. */
+/**
+ * A map from a data interval to the unit interval: linear, or symlog with a linear zone of ±`linthresh`.
+ *
+ * @example
+ * const y: Scale = renderLossCurves(records).yScale;
+ * if (y.kind === 'symlog') console.log(`linear within ±${y.linthresh}`);
+ */
 export type Scale =
   | { readonly kind: 'linear'; readonly min: number; readonly max: number }
   | { readonly kind: 'symlog'; readonly min: number; readonly max: number; readonly linthresh: number };

@@ -27,14 +27,25 @@ import { encodePng } from './png.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** An RGB raster, row-major: pixel (x, y) is `data[3·(y·width + x) + 0..2]`. */
+/**
+ * An RGB raster, row-major: pixel (x, y) is `data[3·(y·width + x) + 0..2]`.
+ *
+ * @example
+ * const canvas: Canvas = createCanvas(100, 50);
+ * canvas.data.length;   // 100 · 50 · 3
+ */
 export interface Canvas {
   readonly width: number;
   readonly height: number;
   readonly data: Uint8Array;
 }
 
-/** An axis-aligned rectangle in pixels. */
+/**
+ * An axis-aligned rectangle in pixels.
+ *
+ * @example
+ * const { frame }: { frame: Rect } = renderLossCurves(records);   // the plot area inside the canvas
+ */
 export interface Rect {
   readonly x: number;
   readonly y: number;
@@ -53,6 +64,10 @@ export type Point = readonly [number, number];
  * A blank canvas filled with `background` (white by default, as figures in papers are).
  *
  * @throws RangeError when a dimension is not a positive integer.
+ *
+ * @example
+ * const figure = createCanvas(640, 320);              // white
+ * const dark = createCanvas(64, 64, [0, 0, 0]);
  */
 export const createCanvas = (width: number, height: number, background: Rgb = WHITE): Canvas => {
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(height) || height < 1) {
@@ -68,7 +83,12 @@ export const createCanvas = (width: number, height: number, background: Rgb = WH
   return { width, height, data };
 };
 
-/** Encodes the canvas as an RGB PNG: the last step of every picture. */
+/**
+ * Encodes the canvas as an RGB PNG: the last step of every picture.
+ *
+ * @example
+ * writeFileSync('figure.png', canvasToPng(figure));
+ */
 export const canvasToPng = (canvas: Canvas): Buffer =>
   encodePng({ width: canvas.width, height: canvas.height, channels: 3, data: canvas.data });
 
@@ -76,7 +96,12 @@ export const canvasToPng = (canvas: Canvas): Buffer =>
 // pixels
 // -------------------------------------------------------------------------------------------------
 
-/** The colour at integer pixel (x, y); reads outside the canvas are an error, not a guess. */
+/**
+ * The colour at integer pixel (x, y); reads outside the canvas are an error, not a guess.
+ *
+ * @example
+ * const [r, g, b] = getPixel(grid.canvas, 0, 0);   // the padding colour
+ */
 export const getPixel = (canvas: Canvas, x: number, y: number): Rgb => {
   if (
     !Number.isInteger(x) ||
@@ -108,7 +133,14 @@ export const blendPixel = (canvas: Canvas, x: number, y: number, colour: Rgb, al
   d[i + 2] = Math.round(d[i + 2]! + (colour[2] - d[i + 2]!) * a);
 };
 
-/** Copies `source` onto `target` with its top-left corner at integer (x, y), clipping at the edges. */
+/**
+ * Copies `source` onto `target` with its top-left corner at integer (x, y), clipping at the edges.
+ *
+ * @example
+ * const figure = createCanvas(left.canvas.width * 2, left.canvas.height);
+ * blit(figure, left.canvas, 0, 0);
+ * blit(figure, right.canvas, left.canvas.width, 0);
+ */
 export const blit = (target: Canvas, source: Canvas, x: number, y: number): void => {
   for (let sy = 0; sy < source.height; sy++) {
     const ty = y + sy;
@@ -267,7 +299,13 @@ export const drawPolyline = (
 // text
 // -------------------------------------------------------------------------------------------------
 
-/** Options for {@link drawText}. */
+/**
+ * Options for {@link drawText}.
+ *
+ * @example
+ * const title: TextOptions = { scale: 2, align: 'center' };
+ * drawText(figure, 'epoch 10', figure.width / 2, 4, [0, 0, 0], title);
+ */
 export interface TextOptions {
   /** Integer magnification of the 5×7 font (default 1: glyphs 7 px tall). */
   readonly scale?: number;
@@ -279,16 +317,30 @@ export interface TextOptions {
   readonly rotate?: boolean;
 }
 
-/** Width in pixels that {@link drawText} gives `text` at `scale` (no trailing gap). */
+/**
+ * Width in pixels that {@link drawText} gives `text` at `scale` (no trailing gap).
+ *
+ * @example
+ * const w = textWidth('epoch 10', 2);   // pixels, to right-align or centre a label yourself
+ */
 export const textWidth = (text: string, scale = 1): number =>
   text.length === 0 ? 0 : ([...text].length * (GLYPH_WIDTH + 1) - 1) * scale;
 
-/** Height in pixels of one line of text at `scale`, baseline to cap (descenders hang 2·scale below). */
+/**
+ * Height in pixels of one line of text at `scale`, baseline to cap (descenders hang 2·scale below).
+ *
+ * @example
+ * const lineGap = textHeight(2) + 4;   // stack lines of 2× text 4 px apart
+ */
 export const textHeight = (scale = 1): number => GLYPH_HEIGHT * scale;
 
 /**
  * Draws one line of `text` in the built-in 5×7 font, anchored at (x, y) by `align` and `baseline`.
  * Pixels are solid (no smoothing), which keeps small labels crisp.
+ *
+ * @example
+ * drawText(figure, 'samples', 4, 4, [0, 0, 0]);
+ * drawText(figure, 'z2', 10, 200, [0, 0, 0], { rotate: true, baseline: 'middle' });
  */
 export const drawText = (
   canvas: Canvas,

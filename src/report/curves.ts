@@ -37,14 +37,26 @@ import { ALARM_RED, categoricalColour, INK, MUTED_INK } from './palette.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** One line of `metrics.jsonl`: the iteration and the value of each named loss at it. */
+/**
+ * One line of `metrics.jsonl`: the iteration and the value of each named loss at it.
+ *
+ * @example
+ * const records: LossRecord[] = readFileSync('runs/aae/metrics.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+ * lossCurves(records);
+ */
 export interface LossRecord {
   readonly iteration: number;
   /** Loss values by name; `null` stands for a NaN that went through JSON. */
   readonly losses: Readonly<Record<string, number | null>>;
 }
 
-/** How to draw the curves; every field has a default. */
+/**
+ * How to draw the curves; every field has a default.
+ *
+ * @example
+ * const options: LossCurvesOptions = { title: 'AAE', yScale: 'symlog', series: ['reconstruction', 'critic'] };
+ * lossCurves(records, options);
+ */
 export interface LossCurvesOptions {
   /** Canvas size in pixels (default 900 × 540). */
   readonly width?: number;
@@ -60,7 +72,12 @@ export interface LossCurvesOptions {
   readonly yTitle?: string;
 }
 
-/** One drawn series: its points in iteration order and what was done to them. */
+/**
+ * One drawn series: its points in iteration order and what was done to them.
+ *
+ * @example
+ * for (const s of renderLossCurves(records).series) console.log(s.name, s.nonFinite, 'non-finite values');
+ */
 export interface CurveSeries {
   readonly name: string;
   readonly colour: Rgb;
@@ -72,7 +89,13 @@ export interface CurveSeries {
   readonly nonFinite: number;
 }
 
-/** A rendered plot with its geometry, for composition and checks. */
+/**
+ * A rendered plot with its geometry, for composition and checks.
+ *
+ * @example
+ * const plot: LossCurvesRender = renderLossCurves(records);
+ * plot.yScale.kind;   // 'linear' or 'symlog', as 'auto' chose
+ */
 export interface LossCurvesRender {
   readonly canvas: Canvas;
   readonly frame: Rect;
@@ -233,6 +256,10 @@ const formatValue = (v: number): string =>
  * check what was drawn. {@link lossCurves} is this, encoded as PNG.
  *
  * @throws TypeError / RangeError naming the record or option that is malformed.
+ *
+ * @example
+ * const plot = renderLossCurves([{ iteration: 0, losses: { critic: 1.4 } }, { iteration: 1, losses: { critic: 1.2 } }]);
+ * writeFileSync('loss.png', canvasToPng(plot.canvas));
  */
 export const renderLossCurves = (
   records: readonly LossRecord[],
@@ -405,6 +432,10 @@ const drawRangeBand = (canvas: Canvas, points: readonly Point[], colour: Rgb): v
 /**
  * A PNG of every loss series against the iteration, with legend, smoothing, symlog for wide ranges
  * and visible non-finite values. See {@link renderLossCurves} for the errors it raises.
+ *
+ * @example
+ * const records = [0, 1, 2].map((i) => ({ iteration: i, losses: { reconstruction: 200 / (i + 1) } }));
+ * writeFileSync('loss.png', lossCurves(records, { title: 'reconstruction' }));
  */
 export const lossCurves = (records: readonly LossRecord[], options: LossCurvesOptions = {}): Buffer =>
   canvasToPng(renderLossCurves(records, options).canvas);

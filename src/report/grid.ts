@@ -22,7 +22,13 @@ import { ALARM_RED } from './palette.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** How to tile images: the grid, each image's size, and how they are spaced and magnified. */
+/**
+ * How to tile images: the grid, each image's size, and how they are spaced and magnified.
+ *
+ * @example
+ * const options: SampleGridOptions = { rows: 10, cols: 10, height: 28, width: 28, scale: 1, padding: 1 };
+ * sampleGrid(images, options);
+ */
 export interface SampleGridOptions {
   readonly rows: number;
   readonly cols: number;
@@ -39,7 +45,13 @@ export interface SampleGridOptions {
   readonly background?: Rgb;
 }
 
-/** A rendered grid, plus the count of non-finite values painted red. */
+/**
+ * A rendered grid, plus the count of non-finite values painted red.
+ *
+ * @example
+ * const { canvas, nonFinite }: SampleGridRender = renderSampleGrid(images, { rows: 10, cols: 10, height: 28, width: 28 });
+ * if (nonFinite > 0) console.warn(`${nonFinite} pixels diverged (painted red)`);
+ */
 export interface SampleGridRender {
   readonly canvas: Canvas;
   readonly nonFinite: number;
@@ -60,6 +72,10 @@ const positiveInteger = (name: string, value: number): void => {
 /**
  * The output pixel where image `k`'s top-left pixel lands. Exported so callers (and tests) can find
  * an image in the picture without repeating the layout arithmetic.
+ *
+ * @example
+ * const { x, y } = gridCellOrigin(12, { cols: 10, height: 28, width: 28 });   // row 1, column 2
+ * drawText(grid.canvas, '!', x, y, [255, 0, 0]);                              // mark that image
  */
 export const gridCellOrigin = (
   k: number,
@@ -87,6 +103,10 @@ const toByte = (v: number): number => Math.round((v <= 0 ? 0 : v >= 1 ? 1 : v) *
  *
  * @throws RangeError naming the option when a size is not a positive integer, or when the buffer
  *   length is not a whole number of images.
+ *
+ * @example
+ * const grid = renderSampleGrid(images, { rows: 4, cols: 8, height: 28, width: 28 });
+ * blit(figure, grid.canvas, 0, 20);
  */
 export const renderSampleGrid = (images: Float32Array, options: SampleGridOptions): SampleGridRender => {
   const padding = options.padding ?? 2;
@@ -146,6 +166,9 @@ export const renderSampleGrid = (images: Float32Array, options: SampleGridOption
 /**
  * A PNG of `images` tiled rows × cols (image k at row ⌊k/cols⌋, column k mod cols), values clamped
  * to [0, 1] and non-finite values shown red. See {@link renderSampleGrid} for the errors it raises.
+ *
+ * @example
+ * writeFileSync('samples.png', sampleGrid(images, { rows: 10, cols: 10, height: 28, width: 28 }));
  */
 export const sampleGrid = (images: Float32Array, options: SampleGridOptions): Buffer =>
   canvasToPng(renderSampleGrid(images, options).canvas);

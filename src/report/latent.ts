@@ -35,7 +35,13 @@ import { ALARM_RED, categoricalColour, INK, MUTED_INK, PRIOR_GREY } from './pale
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** What to plot: n codes (x, y interleaved) with n labels, and optionally m prior samples. */
+/**
+ * What to plot: n codes (x, y interleaved) with n labels, and optionally m prior samples.
+ *
+ * @example
+ * const input: LatentScatterInput = { codes, labels, prior: priorDraws, title: 'AAE, epoch 10' };
+ * writeFileSync('latent.png', latentScatter(input));
+ */
 export interface LatentScatterInput {
   /** n × 2 values, row-major: code i is (codes[2i], codes[2i+1]). */
   readonly codes: Float32Array;
@@ -55,7 +61,13 @@ export interface LatentScatterInput {
   readonly yTitle?: string;
 }
 
-/** The data rectangle shown in the frame. */
+/**
+ * The data rectangle shown in the frame.
+ *
+ * @example
+ * const { view } = renderLatentScatter({ codes, labels });
+ * console.log(`x in [${view.xMin}, ${view.xMax}]`);
+ */
 export interface View {
   readonly xMin: number;
   readonly xMax: number;
@@ -63,7 +75,14 @@ export interface View {
   readonly yMax: number;
 }
 
-/** A rendered scatter with what a caller may want to check or log about it. */
+/**
+ * A rendered scatter with what a caller may want to check or log about it.
+ *
+ * @example
+ * const plot: LatentScatterRender = renderLatentScatter({ codes, labels });
+ * const [px, py] = plot.project(0, 0);   // where the origin is drawn
+ * if (plot.skipped > 0) console.warn(`${plot.skipped} codes were NaN`);
+ */
 export interface LatentScatterRender {
   readonly canvas: Canvas;
   /** The plot area in canvas pixels. */
@@ -189,6 +208,10 @@ interface LegendEntry {
  * where a point landed. {@link latentScatter} is this, encoded as PNG.
  *
  * @throws RangeError naming the field when lengths disagree or `size` is too small.
+ *
+ * @example
+ * const plot = renderLatentScatter({ codes: new Float32Array([0, 0, 1, 1]), labels: new Int32Array([0, 1]) });
+ * writeFileSync('latent.png', canvasToPng(plot.canvas));
  */
 export const renderLatentScatter = (input: LatentScatterInput): LatentScatterRender => {
   validate(input);
@@ -335,6 +358,10 @@ export const renderLatentScatter = (input: LatentScatterInput): LatentScatterRen
  * A PNG scatter of 2-D latent codes coloured by label over grey prior samples, with equal axis
  * units, ticks, a legend, and notes for skipped NaN codes and clipped outliers.
  * See {@link renderLatentScatter} for the errors it raises.
+ *
+ * @example
+ * const codes = new Float32Array([0.1, -0.3, 1.2, 0.8, -1, 0.5]);   // three 2-D codes
+ * writeFileSync('latent.png', latentScatter({ codes, labels: new Int32Array([0, 1, 2]) }));
  */
 export const latentScatter = (input: LatentScatterInput): Buffer =>
   canvasToPng(renderLatentScatter(input).canvas);

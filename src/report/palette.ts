@@ -8,7 +8,13 @@
  * @module
  */
 
-/** An 8-bit RGB colour. */
+/**
+ * An 8-bit RGB colour.
+ *
+ * @example
+ * const black: Rgb = [0, 0, 0];
+ * drawText(figure, 'label', 4, 4, black);
+ */
 export type Rgb = readonly [number, number, number];
 
 const hex = (code: string): Rgb => [
@@ -17,7 +23,12 @@ const hex = (code: string): Rgb => [
   parseInt(code.slice(5, 7), 16),
 ];
 
-/** matplotlib's `tab10`: the colour of class / series `i` is `TAB10[i]`. */
+/**
+ * matplotlib's `tab10`: the colour of class / series `i` is `TAB10[i]`.
+ *
+ * @example
+ * drawText(figure, 'digit 3', 4, 4, TAB10[3]!);   // the colour digit 3 has in the latent scatter
+ */
 export const TAB10: readonly Rgb[] = [
   '#1f77b4',
   '#ff7f0e',
@@ -61,6 +72,10 @@ export const ALARM_RED: Rgb = [255, 0, 0];
 /**
  * The colour of class or series `index`: `tab10` for 0–9, its light partners for 10–19, then around
  * again. Negative indices (e.g. "unlabelled") get a neutral dark grey rather than a class colour.
+ *
+ * @example
+ * categoricalColour(0);    // tab10 blue
+ * categoricalColour(12);   // the light partner of tab10's green
  */
 export const categoricalColour = (index: number): Rgb => {
   if (index < 0) return [64, 64, 64];

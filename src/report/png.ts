@@ -20,10 +20,21 @@ import { deflateSync, inflateSync } from 'node:zlib';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** Channels per pixel: grey, RGB, or RGBA. */
+/**
+ * Channels per pixel: grey, RGB, or RGBA.
+ *
+ * @example
+ * const grey: RawImage = { width: 2, height: 1, channels: 1 satisfies Channels, data: new Uint8Array([0, 255]) };
+ */
 export type Channels = 1 | 3 | 4;
 
-/** A raster of 8-bit samples, row-major, channels interleaved (`data[(y·width + x)·channels + c]`). */
+/**
+ * A raster of 8-bit samples, row-major, channels interleaved (`data[(y·width + x)·channels + c]`).
+ *
+ * @example
+ * const image: RawImage = { width: 2, height: 2, channels: 1, data: new Uint8Array([0, 85, 170, 255]) };
+ * writeFileSync('gradient.png', encodePng(image));
+ */
 export interface RawImage {
   readonly width: number;
   readonly height: number;
@@ -148,6 +159,9 @@ const validate = (image: RawImage): void => {
  * ends here, so a run's pictures open in any viewer, browser or paper without extra dependencies.
  *
  * @throws RangeError naming the field when dimensions, channels or the byte count are wrong.
+ *
+ * @example
+ * const png = encodePng({ width: 1, height: 1, channels: 3, data: new Uint8Array([255, 0, 0]) });   // one red pixel
  */
 export const encodePng = (image: RawImage): Buffer => {
   validate(image);
@@ -224,6 +238,9 @@ export const readPngChunks = (file: Uint8Array): PngChunk[] => {
  * chunk's CRC. It is deliberately minimal: its job is to prove round trips, not to read the web.
  *
  * @throws Error naming the chunk or field when the file is corrupt or uses an unsupported format.
+ *
+ * @example
+ * const { width, height, channels } = decodePng(readFileSync('runs/aae/samples-final.png'));
  */
 export const decodePng = (file: Uint8Array): RawImage => {
   const chunks = readPngChunks(file);
