@@ -129,6 +129,14 @@ export const loadClassifier = async (dir: string): Promise<MnistClassifier | und
   }
 };
 
+/**
+ * Where the MNIST classifier is cached and how to get the data if it must be trained. `data` is a
+ * function, so MNIST is loaded only when no sound cached classifier exists.
+ *
+ * @example
+ * const options: EnsureClassifierOptions = { data: async () => loadMnist(), log: console.log };
+ * const classifier = await ensureClassifier(options);
+ */
 export interface EnsureClassifierOptions extends TrainClassifierOptions {
   /** Cache directory; default `classifierCacheDir()`. */
   readonly dir?: string;
@@ -142,6 +150,10 @@ export interface EnsureClassifierOptions extends TrainClassifierOptions {
  * The cached classifier if it is sound, else a freshly trained one (saved to the cache). Throws an
  * `EvalError` if even a fresh one falls short of 99% test accuracy — evaluating with a weak
  * classifier would make FID and the score meaningless, so it is kept but refused.
+ *
+ * @example
+ * const classifier = await ensureClassifier({ data: () => loadMnist() });
+ * await evaluate(trainer, data, { metrics: ['fid', 'score'], classifier: async () => classifier });
  */
 export const ensureClassifier = async (options: EnsureClassifierOptions): Promise<MnistClassifier> => {
   const dir = options.dir ?? classifierCacheDir();

@@ -37,6 +37,10 @@ const mismatchRate = async (predicted: tf.Tensor1D, labels: Int32Array): Promise
  * q(y=k|x) (`trainProbs` is `[n, clusters]`). Why the most confident example and not a majority
  * vote: it is the paper's rule, and it uses one label per cluster — the AAE's clustering claim is
  * that this is all the supervision needed.
+ *
+ * @example
+ * const trainProbs = trainer.evalView('classify', { x: train.x, rows: train.size }) as tf.Tensor2D;
+ * const labels = await clusterLabels(trainProbs, train.labels);   // one digit per cluster
  */
 export const clusterLabels = async (
   trainProbs: tf.Tensor2D,
@@ -52,6 +56,10 @@ export const clusterLabels = async (
 /**
  * The fraction of test examples whose most probable cluster carries the wrong label under
  * `labelsOfClusters` (from `clusterLabels`).
+ *
+ * @example
+ * const labels = await clusterLabels(trainProbs, train.labels);
+ * const error = await clusteringError(testProbs, test.labels, labels);   // e.g. 0.05 for 5% wrong
  */
 export const clusteringError = async (
   testProbs: tf.Tensor2D,
@@ -72,7 +80,13 @@ export const clusteringError = async (
   }
 };
 
-/** The fraction of examples where argmax q(y|x) differs from the label. */
+/**
+ * The fraction of examples where argmax q(y|x) differs from the label.
+ *
+ * @example
+ * const probs = trainer.evalView('classify', { x: test.x, rows: test.size }) as tf.Tensor2D;
+ * const error = await classificationError(probs, test.labels);
+ */
 export const classificationError = async (probs: tf.Tensor2D, labels: Int32Array): Promise<number> => {
   checkLabels('classify', probs, labels);
   const predicted = tf.argMax(probs, 1) as tf.Tensor1D;

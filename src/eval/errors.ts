@@ -8,7 +8,13 @@
  * @module
  */
 
-/** A caller's mistake in what was asked of a metric; the message names the metric and the argument. */
+/**
+ * A caller's mistake in what was asked of a metric; the message names the metric and the argument.
+ *
+ * @example
+ * try { await evaluate(trainer, data, { metrics: ['parzen'], samples: 1 }); }
+ * catch (e) { if (e instanceof EvalError) console.error(e.message); }   // evaluate: samples must be an integer ≥ 2, got 1
+ */
 export class EvalError extends Error {
   override readonly name: string = 'EvalError';
 }

@@ -37,11 +37,25 @@ import type { MetricName } from './metrics.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** What evaluation needs from a trained model: its views (the `Trainer` is one). */
+/**
+ * What evaluation needs from a trained model: its views (the `Trainer` is one).
+ *
+ * @example
+ * const source: ViewSource = trainer;   // a Trainer has evalView
+ * await evaluate(source, { train, test }, { metrics: ['recon'] });
+ */
 export interface ViewSource {
   evalView(name: ViewName, input?: ViewInput, rows?: number, options?: ViewOptions): tf.Tensor;
 }
 
+/**
+ * The datasets a metric is measured on: the test set for every metric, the training set for labelling
+ * clusters, and a validation set (held out of training) for choosing Parzen's bandwidth.
+ *
+ * @example
+ * const { train, test } = await loadMnist();
+ * const data: EvalData = { train, test };   // validation: the tail of train, by default
+ */
 export interface EvalData {
   readonly train: Dataset;
   readonly test: Dataset;
@@ -49,6 +63,16 @@ export interface EvalData {
   readonly validation?: Dataset;
 }
 
+/**
+ * What to evaluate and how: the metrics, how many model samples, the seed of every draw, and the
+ * knobs of the individual metrics. Only `metrics` is required; defaults follow the papers' protocols
+ * (see docs/evaluation.md).
+ *
+ * @example
+ * const options: EvaluateOptions = { metrics: ['parzen', 'mmd'], samples: 1000, seed: 1,
+ *   onProgress: (metric, stage, fraction) => console.log(metric, stage, fraction) };
+ * await evaluate(trainer, { train, test }, options);
+ */
 export interface EvaluateOptions {
   readonly metrics: readonly MetricName[];
   /** Model samples for parzen, fid and score (the papers use 10,000). */
@@ -67,6 +91,15 @@ export interface EvaluateOptions {
   readonly onProgress?: (metric: MetricName, stage: string, fraction: number) => void;
 }
 
+/**
+ * The Parzen-window log-likelihood of the test set (nats per example, with its standard error), with
+ * the bandwidth chosen on validation data and every candidate's score, so a report can show how the
+ * choice was made.
+ *
+ * @example
+ * const { parzen } = await evaluate(trainer, data, { metrics: ['parzen'] });
+ * if (parzen) console.log(`${parzen.mean.toFixed(0)} ± ${parzen.stderr.toFixed(0)} (σ = ${parzen.sigma})`);
+ */
 export interface ParzenResult extends MeanWithError {
   readonly samples: number;
   readonly sigma: number;
@@ -74,11 +107,26 @@ export interface ParzenResult extends MeanWithError {
   readonly validationSize: number;
 }
 
+/**
+ * The test-set reconstruction loss per image (mean and standard error), in the metric the model
+ * trains with, so it reads on the same scale as the training log.
+ *
+ * @example
+ * const { recon } = await evaluate(trainer, data, { metrics: ['recon'], reconstruction: 'bce' });
+ * recon?.mean;   // nats per image
+ */
 export interface ReconResult extends MeanWithError {
   readonly metric: ReconstructionMetric;
 }
 
-/** Each metric's result; the headline number is `value` (see `headline`). */
+/**
+ * Each metric's result; the headline number is `value` (see `headline`).
+ *
+ * @example
+ * const results: MetricResults = await evaluate(trainer, data, { metrics: ['mmd', 'recon'] });
+ * results.mmd?.value;
+ * results.parzen;   // undefined: not requested
+ */
 export interface MetricResults {
   readonly parzen?: ParzenResult;
   readonly fid?: {
@@ -185,6 +233,13 @@ export const defaultValidation = (train: Dataset): Dataset => {
  * Compute `options.metrics` for the model behind `source` on `data`. Metrics run in catalogue
  * order; each frees its tensors before the next. The caller checks applicability first
  * (`notApplicable`); a view a metric needs but the source lacks surfaces as the source's error.
+ *
+ * @example
+ * const { train, test } = await loadMnist();
+ * const shape = runShapeOf(plan, { mnist: true });
+ * const metrics = applicableMetrics(shape);
+ * const results = await evaluate(trainer, { train, test }, { metrics, samples: 1000 });
+ * console.log(headline(results));
  */
 export const evaluate = async (
   source: ViewSource,
@@ -348,7 +403,12 @@ export const evaluate = async (
   return results;
 };
 
-/** The headline number of each computed metric, for tables and comparisons. */
+/**
+ * The headline number of each computed metric, for tables and comparisons.
+ *
+ * @example
+ * headline(await evaluate(trainer, data, { metrics: ['recon', 'mmd'] }));   // { recon: 71.3, mmd: 0.004 }
+ */
 export const headline = (results: MetricResults): Partial<Record<MetricName, number>> => {
   const out: Partial<Record<MetricName, number>> = {};
   if (results.parzen !== undefined) out.parzen = results.parzen.mean;

@@ -19,7 +19,13 @@ import * as tf from '@tensorflow/tfjs';
 import { EvalError, requireMatrix } from './errors.js';
 import { multiply, psdSqrt, square, symmetrize, trace, traceSqrt, type SquareMatrix } from './symmetric.js';
 
-/** The mean and (unbiased, `n − 1`) covariance of a set of feature vectors, in Float64. */
+/**
+ * The mean and (unbiased, `n − 1`) covariance of a set of feature vectors, in Float64.
+ *
+ * @example
+ * const real: FeatureGaussian = await featureGaussian(testFeatures);
+ * real.covariance.size;   // the feature width
+ */
 export interface FeatureGaussian {
   readonly mean: Float64Array;
   readonly covariance: SquareMatrix;
@@ -30,6 +36,11 @@ export interface FeatureGaussian {
  * Mean and covariance of the rows of `features` (`[n, d]`, n ≥ 2). Why centred before the product:
  * `XᵀX/n − μμᵀ` in float32 loses the covariance to cancellation when means are large; centring
  * first keeps the backend's matmul accurate, and the result is promoted to Float64.
+ *
+ * @example
+ * const fake = await featureGaussian(sampleFeatures);
+ * const real = await featureGaussian(testFeatures);
+ * frechetDistance(fake, real);
  */
 export const featureGaussian = async (features: tf.Tensor2D): Promise<FeatureGaussian> => {
   requireMatrix('frechet: features', features.shape);
@@ -49,6 +60,9 @@ export const featureGaussian = async (features: tf.Tensor2D): Promise<FeatureGau
 /**
  * The squared Fréchet (2-Wasserstein) distance between the Gaussians `a` and `b`. Tiny negative
  * results from rounding (identical inputs) are returned as 0: a distance is never negative.
+ *
+ * @example
+ * const fid = frechetDistance(await featureGaussian(sampleFeatures), await featureGaussian(testFeatures));
  */
 export const frechetDistance = (a: FeatureGaussian, b: FeatureGaussian): number => {
   if (a.mean.length !== b.mean.length) {

@@ -12,11 +12,28 @@ import { planPhases, type Plan } from '../compile/plan.js';
 import type { ViewName } from '../dsl/ast.js';
 import type { ReconstructionMetric } from './reconstruction.js';
 
-/** Every metric `saddle eval` knows, in the order reports list them. */
+/**
+ * Every metric `saddle eval` knows, in the order reports list them.
+ *
+ * @example
+ * for (const name of metricNames) console.log(name, metricDescriptions[name]);
+ */
 export const metricNames = ['parzen', 'fid', 'score', 'recon', 'mmd', 'cluster', 'classify'] as const;
+/**
+ * The name of one metric `evaluate` computes (and `saddle eval --metrics` accepts): a closed set, so
+ * a misspelt metric is a type error in code and a listed error on the command line.
+ *
+ * @example
+ * const wanted: MetricName[] = ['parzen', 'fid'];
+ */
 export type MetricName = (typeof metricNames)[number];
 
-/** One line per metric for help texts and docs. */
+/**
+ * One line per metric for help texts and docs.
+ *
+ * @example
+ * console.log(metricDescriptions.parzen);   // 'Parzen-window log-likelihood of the test set ...'
+ */
 export const metricDescriptions: Readonly<Record<MetricName, string>> = {
   parzen: 'Parzen-window log-likelihood of the test set under model samples (nats, higher is better)',
   fid: 'Fréchet distance of classifier features, samples vs test set (lower is better)',
@@ -38,7 +55,13 @@ export const metricViews: Readonly<Record<MetricName, readonly ViewName[]>> = {
   classify: ['classify'],
 };
 
-/** What decides applicability besides views: the shape of the data and its classes. */
+/**
+ * What decides applicability besides views: the shape of the data and its classes.
+ *
+ * @example
+ * const shape: RunShape = { views: ['sample', 'encode', 'prior'], dataWidth: 2, classes: 8, mnist: false };
+ * applicableMetrics(shape);   // ['parzen', 'mmd']: fid and score need MNIST
+ */
 export interface RunShape {
   readonly views: readonly ViewName[];
   /** Flattened width of one example (784 for MNIST). */
@@ -56,6 +79,10 @@ const needsMnist: readonly MetricName[] = ['fid', 'score'];
 /**
  * Why `metric` cannot be computed for a run of this shape, or `undefined` if it can. Why a reason
  * and not a boolean: the CLI shows it verbatim when a user asks for that metric.
+ *
+ * @example
+ * notApplicable('cluster', runShapeOf(plan, { mnist: true }));
+ * // "'cluster' needs the model's 'classify' view, which it does not declare"
  */
 export const notApplicable = (metric: MetricName, run: RunShape): string | undefined => {
   const missing = metricViews[metric].filter((v) => !run.views.includes(v));
@@ -71,7 +98,12 @@ export const notApplicable = (metric: MetricName, run: RunShape): string | undef
   return undefined;
 };
 
-/** Every metric that applies to a run, in catalogue order: the default of `saddle eval`. */
+/**
+ * Every metric that applies to a run, in catalogue order: the default of `saddle eval`.
+ *
+ * @example
+ * const metrics = applicableMetrics(runShapeOf(plan, { mnist: true }));
+ */
 export const applicableMetrics = (run: RunShape): readonly MetricName[] =>
   metricNames.filter((m) => notApplicable(m, run) === undefined);
 
@@ -88,7 +120,12 @@ export const parseMetricList = (
   return { metrics, unknown: names.filter((n) => !known(n)) };
 };
 
-/** The run shape of a compiled plan: its declared views and its data declaration. */
+/**
+ * The run shape of a compiled plan: its declared views and its data declaration.
+ *
+ * @example
+ * const shape = runShapeOf(plan, { mnist: false });   // e.g. a model trained on ring(...)
+ */
 export const runShapeOf = (plan: Plan, data: { readonly mnist: boolean }): RunShape => {
   const classify = plan.views.classify;
   const shape = classify?.instrs[classify.output]?.shape;
@@ -104,6 +141,9 @@ export const runShapeOf = (plan: Plan, data: { readonly mnist: boolean }): RunSh
 /**
  * The loss the model trains its reconstruction with (the first `reconstruction` term of its
  * schedule), so the test error is on the training log's scale; `bce` when it has none.
+ *
+ * @example
+ * await evaluate(trainer, data, { metrics: ['recon'], reconstruction: reconstructionMetricOf(plan) });
  */
 export const reconstructionMetricOf = (plan: Plan): ReconstructionMetric => {
   for (const phase of planPhases(plan)) {

@@ -17,6 +17,9 @@ import { EvalError, requireMatrix, requireSameWidth } from './errors.js';
  * Bandwidths for codes of unit-scale priors (N(0, I), the AAE's mixtures): from well inside one
  * unit to the spread of a whole 8-D code cloud. Why a mixture: a single σ is blind at scales far
  * from it; the sum stays sensitive to both local and global mismatch.
+ *
+ * @example
+ * await mmdSquared(codes, priorDraws, defaultCodeSigmas);   // the default when sigmas are omitted
  */
 export const defaultCodeSigmas: readonly number[] = [0.25, 0.5, 1, 2, 4, 8];
 
@@ -44,6 +47,11 @@ const kernelMean = async (
 /**
  * Squared MMD between the rows of `a` and of `b` with the RBF mixture `sigmas`. Why clamp at 0:
  * the V-statistic is non-negative in exact arithmetic; rounding can leave −1e-8 on identical sets.
+ *
+ * @example
+ * const codes = trainer.evalView('encode', { x: test.x, rows: test.size }) as tf.Tensor2D;
+ * const prior = trainer.evalView('prior', undefined, 1000) as tf.Tensor2D;
+ * const value = await mmdSquared(codes, prior);   // ≈ 0 when the codes match the prior
  */
 export const mmdSquared = async (
   a: tf.Tensor2D,

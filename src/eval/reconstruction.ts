@@ -12,7 +12,13 @@ import * as tf from '@tensorflow/tfjs';
 import { EvalError, requireMatrix, requireSameWidth } from './errors.js';
 import { meanWithError, type MeanWithError } from './stats.js';
 
-/** How a reconstruction is scored; the same names as the DSL's `reconstruction(x, xr, metric)`. */
+/**
+ * How a reconstruction is scored; the same names as the DSL's `reconstruction(x, xr, metric)`.
+ *
+ * @example
+ * const metric: ReconstructionMetric = 'mse';
+ * await reconstructionError(target, output, metric);
+ */
 export type ReconstructionMetric = 'bce' | 'mse';
 
 /** Probabilities are clipped this far from 0 and 1 so a saturated sigmoid costs a finite amount. */
@@ -44,7 +50,14 @@ export const reconstructionLosses = async (
   return values;
 };
 
-/** Mean reconstruction loss per image of `output` against `target`, with its standard error. */
+/**
+ * Mean reconstruction loss per image of `output` against `target`, with its standard error.
+ *
+ * @example
+ * const testImages = tf.tensor2d(test.x, [test.size, 784]);
+ * const output = trainer.evalView('reconstruct', { x: test.x, rows: test.size }) as tf.Tensor2D;
+ * const { mean, stderr } = await reconstructionError(testImages, output, 'bce');
+ */
 export const reconstructionError = async (
   target: tf.Tensor2D,
   output: tf.Tensor2D,

@@ -36,6 +36,10 @@ const requireDistributions = async (probs: tf.Tensor2D): Promise<void> => {
 /**
  * The classifier score of `probs` (`[n, classes]`, rows are distributions p(y|x)). `0 · log 0` is
  * taken as 0, so one-hot predictions are fine.
+ *
+ * @example
+ * const probs = classifier.model.predict(samples) as tf.Tensor2D;
+ * await classifierScore(probs);   // 1 (one class) to 10 (ten equally used, confident classes)
  */
 export const classifierScore = async (probs: tf.Tensor2D): Promise<number> => {
   requireMatrix('score: class probabilities', probs.shape);

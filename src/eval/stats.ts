@@ -4,7 +4,13 @@
  * @module
  */
 
-/** A mean over examples with its standard error (sample std / √n), in the metric's own unit. */
+/**
+ * A mean over examples with its standard error (sample std / √n), in the metric's own unit.
+ *
+ * @example
+ * const { mean, stderr, n }: MeanWithError = await reconstructionError(target, output, 'bce');
+ * console.log(`${mean.toFixed(1)} ± ${stderr.toFixed(1)} over ${n} images`);
+ */
 export interface MeanWithError {
   readonly mean: number;
   readonly stderr: number;

@@ -21,7 +21,13 @@
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** A dense `size × size` matrix, row-major. */
+/**
+ * A dense `size × size` matrix, row-major.
+ *
+ * @example
+ * const { covariance }: { covariance: SquareMatrix } = await featureGaussian(features);
+ * const variance0 = covariance.data[0];   // entry (0, 0)
+ */
 export interface SquareMatrix {
   readonly size: number;
   readonly data: Float64Array;
