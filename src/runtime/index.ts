@@ -11,13 +11,14 @@
  * import * as E from 'fp-ts/lib/Either.js';
  * import { compile, zoo } from 'saddle';
  * import { createTrainer, selectBackend } from 'saddle/runtime';
- * import { tinyDigits } from 'saddle/data';
- * const plan = compile(zoo['aae']!.build({ ...zoo['aae']!.defaults }));
+ * import { loadMnist } from 'saddle/data';
+ * const plan = compile(zoo['aae']!.build(zoo['aae']!.defaults));
  * if (E.isLeft(plan)) throw new Error('does not compile');
  * await selectBackend('auto');
- * const trainer = createTrainer({ plan: plan.right, data: tinyDigits(), batchSize: 32, seed: 1 });
+ * const { train } = await loadMnist();
+ * const trainer = createTrainer({ plan: plan.right, data: train, batchSize: 100, seed: 1 });
  * for (let i = 0; i < 10; i++) trainer.step();
- * console.log(await trainer.readLosses());
+ * console.log(await trainer.readLosses()); // [{ iteration: 1, epoch: 0, losses: { reconstruction: …, … } }, …]
  *
  * @module
  */
@@ -34,7 +35,8 @@ export type {
 export { createTrainer, NonFiniteLossError, TrainerConfigError } from './trainer.js';
 export type { MetricsRecord, RunOptions, RunResult } from './run.js';
 export { checkpointDir, metricsFile, runTraining, RunOptionsError } from './run.js';
-export type { CheckpointManifest } from './checkpoint.js';
+export type { CheckpointManifest, TensorEntry } from './checkpoint.js';
+export type { Variables } from './nets.js';
 export {
   CheckpointError,
   hasCheckpoint,
