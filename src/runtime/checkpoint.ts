@@ -40,7 +40,13 @@ export const CHECKPOINT_FORMAT = 'saddle-checkpoint';
 export const CHECKPOINT_VERSION = 1;
 export const MANIFEST_FILE = 'checkpoint.json';
 
-/** Where one tensor lives in the binary file (offsets and lengths in float32 elements). */
+/**
+ * Where one tensor lives in the binary file (offsets and lengths in float32 elements).
+ *
+ * @example
+ * const manifest = readManifest('runs/aae/checkpoint');
+ * for (const v of manifest.variables) console.log(v.name, v.shape);   // encoder/0/kernel [784, 1000] ...
+ */
 export interface TensorEntry {
   readonly name: string;
   readonly shape: readonly number[];
@@ -48,6 +54,16 @@ export interface TensorEntry {
   readonly length: number;
 }
 
+/**
+ * The JSON half of a checkpoint (`checkpoint.json`): which model, seed and batch size it belongs to,
+ * the run's progress (iteration, generator and stream states), and where every variable and optimizer
+ * slot lies in the binary weights file. Checked on restore, so a checkpoint is never loaded into the
+ * wrong run.
+ *
+ * @example
+ * const manifest: CheckpointManifest = readManifest('runs/aae/checkpoint');
+ * console.log(`${manifest.model} at iteration ${manifest.progress.iteration}, seed ${manifest.seed}`);
+ */
 export interface CheckpointManifest {
   readonly format: typeof CHECKPOINT_FORMAT;
   readonly version: typeof CHECKPOINT_VERSION;
@@ -61,7 +77,13 @@ export interface CheckpointManifest {
   readonly optimizers: Readonly<Record<string, readonly TensorEntry[]>>;
 }
 
-/** A checkpoint that cannot be written or does not fit the run (the message names the file). */
+/**
+ * A checkpoint that cannot be written or does not fit the run (the message names the file).
+ *
+ * @example
+ * try { await restoreTrainer('runs/aae/checkpoint', { ...config, seed: 2 }); }
+ * catch (e) { if (e instanceof CheckpointError) console.error(e.message); }   // names the file and the mismatch
+ */
 export class CheckpointError extends Error {
   override readonly name = 'CheckpointError';
 }
@@ -103,6 +125,10 @@ const syncDirectory = (dir: string): void => {
  * Save the trainer's complete state to `dir` (created if missing), replacing any previous
  * checkpoint there atomically. Refuses while losses are unread: a checkpoint is only written once
  * every loss since the previous one is known to be finite, so the last checkpoint is always good.
+ *
+ * @example
+ * await trainer.readLosses();                        // a checkpoint needs every loss read (and finite)
+ * await saveCheckpoint('runs/aae/checkpoint', trainer);
  */
 export const saveCheckpoint = async (dir: string, trainer: Trainer): Promise<CheckpointManifest> => {
   if (trainer.pendingLosses > 0) {
@@ -166,10 +192,21 @@ export const saveCheckpoint = async (dir: string, trainer: Trainer): Promise<Che
 // reading
 // -------------------------------------------------------------------------------------------------
 
-/** Whether `dir` holds a checkpoint. */
+/**
+ * Whether `dir` holds a checkpoint.
+ *
+ * @example
+ * if (hasCheckpoint('runs/aae/checkpoint')) console.log('resuming');
+ */
 export const hasCheckpoint = (dir: string): boolean => existsSync(join(dir, MANIFEST_FILE));
 
-/** Read and check a manifest; every problem names the file. */
+/**
+ * Read and check a manifest; every problem names the file.
+ *
+ * @example
+ * const { progress } = readManifest('runs/aae/checkpoint');
+ * console.log(`saved at iteration ${progress.iteration}`);
+ */
 export const readManifest = (dir: string): CheckpointManifest => {
   const path = join(dir, MANIFEST_FILE);
   if (!existsSync(path)) throw new CheckpointError(`no checkpoint in ${dir} (${MANIFEST_FILE} is missing)`);
@@ -208,6 +245,10 @@ const shapeText = (shape: readonly number[]): string => `[${shape.join(', ')}]`;
  * iteration, RNG and stream positions. Its next `step()` computes exactly what the saved run's next
  * step would have. Throws `CheckpointError` when the checkpoint belongs to another model, seed or
  * batch size, or its files are damaged.
+ *
+ * @example
+ * const trainer = await restoreTrainer('runs/aae/checkpoint', { plan, data: train, batchSize: 100, seed: 1 });
+ * trainer.step();   // exactly the step the saved run would have taken next
  */
 export const restoreTrainer = async (dir: string, config: TrainerConfig): Promise<Trainer> => {
   const manifest = readManifest(dir);

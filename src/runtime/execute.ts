@@ -53,7 +53,13 @@ export interface ProgramMode {
 /** A compiled program: evaluates every instruction and returns the value array (index = ValueId). */
 export type CompiledProgram = (evaluation: Evaluation) => readonly tf.Tensor[];
 
-/** A runtime mistake the compiler could not see (a view asked for without the input it needs). */
+/**
+ * A runtime mistake the compiler could not see (a view asked for without the input it needs).
+ *
+ * @example
+ * try { trainer.evalView('reconstruct'); }   // reconstruct reads an input batch, none was given
+ * catch (e) { if (e instanceof ExecutionError) console.error(e.message); }
+ */
 export class ExecutionError extends Error {
   override readonly name = 'ExecutionError';
 }

@@ -93,7 +93,13 @@ const kerasLayers = (
     .exhaustive();
 };
 
-/** A net that no combination of stock tfjs layers computes, so a plain `model.json` cannot hold it. */
+/**
+ * A net that no combination of stock tfjs layers computes, so a plain `model.json` cannot hold it.
+ *
+ * @example
+ * try { await exportNet(adversaryNet, trainer.variables, 'out/adversary'); }
+ * catch (e) { if (e instanceof ExportError) console.error(e.message); }   // a random-feature net has no Keras layer
+ */
 export class ExportError extends Error {
   override readonly name = 'ExportError';
 }
@@ -101,6 +107,9 @@ export class ExportError extends Error {
 /**
  * Whether a net can be written as a stock LayersModel. Random Fourier feature maps (the DS-AAE
  * adversary) cannot: Keras has no cosine layer. Such nets are critics, never needed outside training.
+ *
+ * @example
+ * const saved = trainer.plan.nets.filter(exportable).map((n) => n.name);   // every net but DS-AAE's adversary
  */
 export const exportable = (net: PlanNet): boolean => net.layers.every((l) => l.op !== 'randomFeatures');
 
@@ -136,7 +145,14 @@ const writeFileReplacing = (path: string, data: string | Uint8Array): void => {
   renameSync(temp, path);
 };
 
-/** Save one net to `dir/model.json` + `dir/weights.bin`. */
+/**
+ * Save one net to `dir/model.json` + `dir/weights.bin`.
+ *
+ * @example
+ * const decoder = trainer.plan.nets.find((n) => n.name === 'decoder')!;
+ * await exportNet(decoder, trainer.variables, 'out/decoder');
+ * // later, anywhere tfjs runs: await tf.loadLayersModel('file://out/decoder/model.json')
+ */
 export const exportNet = async (net: PlanNet, variables: Variables, dir: string): Promise<void> => {
   const model = buildLayersModel(net, variables);
   try {
@@ -164,6 +180,9 @@ export const exportNet = async (net: PlanNet, variables: Variables, dir: string)
  * Export every `exportable` net of the trainer's plan under `dir/<net>/` (the others — fixed
  * random-feature critics — are skipped). Returns the written `model.json` paths relative to `dir`
  * (`encoder/model.json`, ...).
+ *
+ * @example
+ * const written = await exportNets(trainer, 'runs/aae/export');   // ['encoder/model.json', 'decoder/model.json', ...]
  */
 export const exportNets = async (trainer: Trainer, dir: string): Promise<string[]> => {
   const written: string[] = [];

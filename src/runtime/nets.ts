@@ -24,7 +24,13 @@ import { createDraws, type Draws } from './draws.js';
 // variables
 // -------------------------------------------------------------------------------------------------
 
-/** Every parameter of a trainer, by ParamSpec name (`encoder/0/kernel`). */
+/**
+ * Every parameter of a trainer, by ParamSpec name (`encoder/0/kernel`).
+ *
+ * @example
+ * const kernel = trainer.variables.get('encoder/0/kernel');
+ * console.log(kernel?.shape);   // [784, 1000]
+ */
 export type Variables = ReadonlyMap<string, tf.Variable>;
 
 /**

@@ -20,11 +20,27 @@ import { join } from 'node:path';
 import { saveCheckpoint } from './checkpoint.js';
 import { NonFiniteLossError, type LossRecord, type Trainer } from './trainer.js';
 
-/** One line of `metrics.jsonl`: a loss record and the seconds since this loop started. */
+/**
+ * One line of `metrics.jsonl`: a loss record and the seconds since this loop started.
+ *
+ * @example
+ * await runTraining({ trainer, totalSteps: 1000, every: 50, outDir: 'runs/aae',
+ *   onLog: (r: MetricsRecord) => console.log(`${r.iteration} ${r.time.toFixed(1)}s`, r.losses) });
+ */
 export interface MetricsRecord extends LossRecord {
   readonly time: number;
 }
 
+/**
+ * How `runTraining` drives a trainer: the run's total length, how often to read and log losses, the
+ * run directory for checkpoints and metrics, callbacks for logs and epochs, and how the loop may be
+ * stopped (Ctrl-C or an `AbortSignal`).
+ *
+ * @example
+ * const options: RunOptions = { trainer, totalSteps: 6000, every: 50, outDir: 'runs/aae',
+ *   onEpoch: (epoch) => console.log(`epoch ${epoch} checkpointed`) };
+ * await runTraining(options);
+ */
 export interface RunOptions {
   readonly trainer: Trainer;
   /** The run's total length in iterations (not the number still to run). */
@@ -42,6 +58,14 @@ export interface RunOptions {
   readonly handleSigint?: boolean;
 }
 
+/**
+ * Where a training loop ended: the iteration and epoch reached, and whether it was stopped early
+ * (so a caller knows whether to export final pictures or tell the user how to resume).
+ *
+ * @example
+ * const result: RunResult = await runTraining({ trainer, totalSteps: 1000, every: 50, outDir: 'runs/aae' });
+ * if (result.stopped) console.log(`stopped at iteration ${result.iteration}; resume from runs/aae/checkpoint`);
+ */
 export interface RunResult {
   /** Iterations completed (the trainer's `iteration`). */
   readonly iteration: number;
@@ -50,15 +74,33 @@ export interface RunResult {
   readonly stopped: boolean;
 }
 
-/** A bad option: a user mistake, reported with the option's name. */
+/**
+ * A bad option: a user mistake, reported with the option's name.
+ *
+ * @example
+ * try { await runTraining({ trainer, totalSteps: 100, every: 0, outDir: 'runs/x' }); }
+ * catch (e) { if (e instanceof RunOptionsError) console.error(e.message); }   // runTraining: every must be a positive integer, got 0
+ */
 export class RunOptionsError extends Error {
   override readonly name = 'RunOptionsError';
 }
 
-/** Where `runTraining` writes checkpoints for `outDir`. */
+/**
+ * Where `runTraining` writes checkpoints for `outDir`.
+ *
+ * @example
+ * const trainer = hasCheckpoint(checkpointDir('runs/aae'))
+ *   ? await restoreTrainer(checkpointDir('runs/aae'), config)
+ *   : createTrainer(config);
+ */
 export const checkpointDir = (outDir: string): string => join(outDir, 'checkpoint');
 
-/** Where `runTraining` appends metrics for `outDir`. */
+/**
+ * Where `runTraining` appends metrics for `outDir`.
+ *
+ * @example
+ * const records = readFileSync(metricsFile('runs/aae'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+ */
 export const metricsFile = (outDir: string): string => join(outDir, 'metrics.jsonl');
 
 const checkPositive = (name: string, value: number | undefined): void => {
@@ -73,6 +115,11 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /**
  * Train until `totalSteps`, SIGINT or `signal`. Resolves with where it stopped; rejects with
  * `NonFiniteLossError` when a loss becomes NaN/Inf (the checkpoint on disk is then the last good one).
+ *
+ * @example
+ * const controller = new AbortController();
+ * const { iteration, stopped } = await runTraining({ trainer, totalSteps: 6000, every: 50, outDir: 'runs/aae',
+ *   signal: controller.signal });
  */
 export const runTraining = async (options: RunOptions): Promise<RunResult> => {
   const { trainer, totalSteps, every, outDir, onLog, onEpoch, checkpointEvery, signal } = options;

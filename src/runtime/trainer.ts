@@ -40,7 +40,13 @@ import { createOptimizer } from './optimizers.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** What a trainer is made from; a checkpoint is only valid for the same config. */
+/**
+ * What a trainer is made from; a checkpoint is only valid for the same config.
+ *
+ * @example
+ * const config: TrainerConfig = { plan, data: (await loadMnist()).train, batchSize: 100, seed: 1 };
+ * const trainer = createTrainer(config);
+ */
 export interface TrainerConfig {
   readonly plan: Plan;
   readonly data: Dataset;
@@ -48,21 +54,39 @@ export interface TrainerConfig {
   readonly seed: number;
 }
 
-/** The losses of one iteration, as read from the backend: phase name → loss (mean over repeats). */
+/**
+ * The losses of one iteration, as read from the backend: phase name → loss (mean over repeats).
+ *
+ * @example
+ * const records: LossRecord[] = await trainer.readLosses();
+ * for (const r of records) console.log(r.iteration, r.losses['reconstruction']);
+ */
 export interface LossRecord {
   readonly iteration: number;
   readonly epoch: number;
   readonly losses: Readonly<Record<string, number>>;
 }
 
-/** An input batch handed to `evalView` (e.g. test images to encode or reconstruct). */
+/**
+ * An input batch handed to `evalView` (e.g. test images to encode or reconstruct).
+ *
+ * @example
+ * const input: ViewInput = { x: test.x.subarray(0, 100 * 784), rows: 100 };
+ * const reconstructed = trainer.evalView('reconstruct', input);
+ */
 export interface ViewInput {
   readonly x: Float32Array;
   readonly labels?: Int32Array;
   readonly rows: number;
 }
 
-/** Options of `evalView`. */
+/**
+ * Options of `evalView`.
+ *
+ * @example
+ * const options: ViewOptions = { seed: 7 };   // the same 100 prior draws at every epoch
+ * const samples = trainer.evalView('sample', undefined, 100, options);
+ */
 export interface ViewOptions {
   /**
    * Fixes the view's draws (the same `z` every call: a sample grid comparable across epochs).
@@ -71,7 +95,13 @@ export interface ViewOptions {
   readonly seed?: number;
 }
 
-/** The non-tensor state a checkpoint needs to continue a run exactly. */
+/**
+ * The non-tensor state a checkpoint needs to continue a run exactly.
+ *
+ * @example
+ * const progress: TrainerProgress = trainer.progress();
+ * console.log(`iteration ${progress.iteration}, train stream at epoch ${progress.streams['train']?.epoch}`);
+ */
 export interface TrainerProgress {
   readonly iteration: number;
   readonly sampling: RngState;
@@ -79,6 +109,20 @@ export interface TrainerProgress {
   readonly streams: Readonly<Record<string, StreamState>>;
 }
 
+/**
+ * A compiled model made live: its variables, one optimizer per phase and one batch stream per
+ * declared stream. `step()` runs one iteration of the schedule without waiting for the backend;
+ * `readLosses()` downloads the losses in one go and is where divergence is detected; `evalView`
+ * evaluates the model's declared views in inference mode.
+ *
+ * @example
+ * const trainer: Trainer = createTrainer({ plan, data: train, batchSize: 100, seed: 1 });
+ * for (let i = 0; i < trainer.stepsPerEpoch; i++) trainer.step();
+ * console.log(await trainer.readLosses());
+ * const samples = trainer.evalView('sample', undefined, 64);
+ * samples.dispose();
+ * trainer.dispose();
+ */
 export interface Trainer {
   readonly config: TrainerConfig;
   readonly plan: Plan;
@@ -114,6 +158,10 @@ export interface Trainer {
 /**
  * A loss became NaN or infinite. The message names the phase and iteration, which is what a user
  * needs to start looking (learning rate, a `scale`, a log of zero).
+ *
+ * @example
+ * try { await trainer.readLosses(); }
+ * catch (e) { if (e instanceof NonFiniteLossError) console.error(`${e.message}; lower the learning rate of '${e.phase}'`); }
  */
 export class NonFiniteLossError extends Error {
   override readonly name = 'NonFiniteLossError';
@@ -130,7 +178,13 @@ export class NonFiniteLossError extends Error {
   }
 }
 
-/** A config that cannot be trained (data of the wrong shape, a bad batch size). */
+/**
+ * A config that cannot be trained (data of the wrong shape, a bad batch size).
+ *
+ * @example
+ * try { createTrainer({ plan, data, batchSize: 0, seed: 1 }); }
+ * catch (e) { if (e instanceof TrainerConfigError) console.error(e.message); }   // batch size must be a positive integer, got 0
+ */
 export class TrainerConfigError extends Error {
   override readonly name = 'TrainerConfigError';
 }
@@ -183,6 +237,13 @@ const checkConfig = (config: TrainerConfig): void => {
 /**
  * A trainer for `config`, at iteration 0 — or, given `resume`, at the saved position (parameters
  * and optimizer state are restored separately, see `restoreTrainer` in `checkpoint.ts`).
+ *
+ * @example
+ * const plan = compile(zoo['aae']!.build(zoo['aae']!.defaults));
+ * if (E.isLeft(plan)) throw new Error(formatErrors(plan.left));
+ * await selectBackend('auto');
+ * const trainer = createTrainer({ plan: plan.right, data: (await loadMnist()).train, batchSize: 100, seed: 1 });
+ * trainer.step();
  */
 export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): Trainer => {
   checkConfig(config);

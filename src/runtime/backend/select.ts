@@ -25,10 +25,34 @@ import { installWasmFixes } from './wasm-fixes.js';
 import type { WasmStart } from './wasm-start.js';
 import { defaultNativeWasmThreads, defaultWasmThreads, firstLine, startWasm } from './wasm-start.js';
 
+/**
+ * A concrete backend saddle can train on, fastest first: CUDA through tfjs-node-gpu, TensorFlow's
+ * C library through tfjs-node, saddle's OpenBLAS kernel pack over wasm (`native`), WebAssembly, and
+ * plain JavaScript (`cpu`, the reference every other backend is tested against).
+ *
+ * @example
+ * const info = await selectBackend('auto');
+ * const name: BackendName = info.name;   // e.g. 'wasm' on a machine without native packages
+ */
 export type BackendName = 'node-gpu' | 'node' | 'native' | 'wasm' | 'cpu';
+/**
+ * What a user asks for: one backend by name (an error if it cannot be had), or `auto` for the best
+ * one present. It is the CLI's `--backend` value.
+ *
+ * @example
+ * const choice: BackendChoice = process.env['SADDLE_BACKEND'] === 'cpu' ? 'cpu' : 'auto';
+ * await selectBackend(choice);
+ */
 export type BackendChoice = 'auto' | BackendName;
 
-/** The backend a run got. `banner` is the one line to print; `warnings` are to be printed too. */
+/**
+ * The backend a run got. `banner` is the one line to print; `warnings` are to be printed too.
+ *
+ * @example
+ * const info: BackendInfo = await selectBackend('auto');
+ * console.log(info.banner);
+ * info.warnings.forEach((w) => console.warn(w));
+ */
 export interface BackendInfo {
   readonly name: BackendName;
   /** What `tf.getBackend()` reports: `tensorflow`, `wasm` or `cpu`. */
@@ -39,6 +63,14 @@ export interface BackendInfo {
   readonly details: BackendDetails;
 }
 
+/**
+ * The figures a backend's banner is made of (tfjs version, thread counts, BLAS build), as data, so
+ * benchmarks and run reports can record what a number was measured on.
+ *
+ * @example
+ * const { details } = await selectBackend('auto');
+ * console.log(details.tfjsVersion, details.wasmThreads ?? '-', details.blas ?? 'no BLAS');
+ */
 export interface BackendDetails {
   readonly tfjsVersion: string;
   /** wasm backend thread-pool size (wasm and native only). */
@@ -48,7 +80,13 @@ export interface BackendDetails {
   readonly blasThreads?: number;
 }
 
-/** A backend that was asked for by name and cannot be had. The message is one line. */
+/**
+ * A backend that was asked for by name and cannot be had. The message is one line.
+ *
+ * @example
+ * try { await selectBackend('node-gpu'); }
+ * catch (e) { if (e instanceof BackendUnavailableError) console.error(e.message); }   // backend 'node-gpu' is not available: ...
+ */
 export class BackendUnavailableError extends Error {
   constructor(
     readonly backend: BackendName,
@@ -246,6 +284,10 @@ export const selectBackendWith = async (choice: BackendChoice, deps: BackendDeps
 /**
  * Activate the backend a run should train on (see the module doc for the order `auto` tries) and
  * return what is active. Print `banner` and every warning.
+ *
+ * @example
+ * const { banner } = await selectBackend('auto');
+ * console.log(banner);   // call once, before creating a trainer
  */
 export const selectBackend = (choice: BackendChoice): Promise<BackendInfo> =>
   selectBackendWith(choice, defaultBackendDeps);
