@@ -9,7 +9,7 @@
  * @module
  */
 import type { Model, Phase, Step, StreamDecl } from '../dsl/ast.js';
-import type { CompileError } from './plan.js';
+import { issue, type CompileError } from '../dsl/errors.js';
 import { isPositiveInt, layerIssues, optimizerIssues } from './ranges.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -48,26 +48,27 @@ const duplicates = (
       first.set(name, path);
       return [];
     }
-    return [{ path, message: `duplicate ${what} name '${name}' (first declared at ${seen})` }];
+    return [issue(path, 'duplicate-name', `duplicate ${what} name '${name}' (first declared at ${seen})`)];
   });
 };
 
 const dataErrors = (model: Model): CompileError[] => [
   ...(model.data.x.length === 0
-    ? [{ path: 'data.x', message: 'the example shape must have at least one dimension' }]
+    ? [issue('data.x', 'empty-list', 'the example shape must have at least one dimension')]
     : []),
   ...model.data.x.flatMap((d, i) =>
     isPositiveInt(d)
       ? []
-      : [{ path: `data.x[${i}]`, message: `example dimensions must be positive integers, got ${d}` }],
+      : [issue(`data.x[${i}]`, 'out-of-range', `example dimensions must be positive integers, got ${d}`)],
   ),
   ...(isPositiveInt(model.data.classes)
     ? []
     : [
-        {
-          path: 'data.classes',
-          message: `the number of classes must be a positive integer, got ${model.data.classes}`,
-        },
+        issue(
+          'data.classes',
+          'out-of-range',
+          `the number of classes must be a positive integer, got ${model.data.classes}`,
+        ),
       ]),
 ];
 
@@ -78,17 +79,18 @@ const netErrors = (model: Model): CompileError[] => [
   ),
   ...model.nets.flatMap((net, i) => [
     ...(net.name === ''
-      ? [{ path: `nets[${i}].name`, message: 'a net needs a non-empty name' }]
+      ? [issue(`nets[${i}].name`, 'invalid-name', 'a net needs a non-empty name')]
       : net.name.includes('/')
         ? [
-            {
-              path: `nets[${i}].name`,
-              message: `net name '${net.name}' may not contain '/' (parameter names are <net>/<layer>/<role>)`,
-            },
+            issue(
+              `nets[${i}].name`,
+              'invalid-name',
+              `net name '${net.name}' may not contain '/' (parameter names are <net>/<layer>/<role>)`,
+            ),
           ]
         : []),
     ...(net.layers.length === 0
-      ? [{ path: `nets[${i}].layers`, message: `net '${net.name}' has no layers` }]
+      ? [issue(`nets[${i}].layers`, 'empty-list', `net '${net.name}' has no layers`)]
       : []),
     ...net.layers.flatMap((layer, j) => layerIssues(layer, `nets[${i}].layers[${j}]`)),
   ]),
@@ -99,19 +101,20 @@ const labelsCountErrors = (stream: StreamDecl, path: string, classes: number): C
   const { count } = stream.labels;
   if (!isPositiveInt(count))
     return [
-      {
-        path: `${path}.labels.count`,
-        message: `stream '${stream.name}' needs a positive whole number of labeled examples, got ${count}`,
-      },
+      issue(
+        `${path}.labels.count`,
+        'out-of-range',
+        `stream '${stream.name}' needs a positive whole number of labeled examples, got ${count}`,
+      ),
     ];
   if (isPositiveInt(classes) && count % classes !== 0)
     return [
-      {
-        path: `${path}.labels.count`,
-        message:
-          `stream '${stream.name}' asks for ${count} labeled examples, but a balanced subset needs a ` +
+      issue(
+        `${path}.labels.count`,
+        'unbalanced-labels',
+        `stream '${stream.name}' asks for ${count} labeled examples, but a balanced subset needs a ` +
           `multiple of the ${classes} classes`,
-      },
+      ),
     ];
   return [];
 };
@@ -130,57 +133,64 @@ const phaseErrors = (model: Model, site: PhaseSite): CompileError[] => {
   const streams = model.streams.map((s) => s.name);
   const seen = new Set<string>();
   return [
-    ...(phase.name === '' ? [{ path: `${path}.name`, message: 'a phase needs a non-empty name' }] : []),
+    ...(phase.name === '' ? [issue(`${path}.name`, 'invalid-name', 'a phase needs a non-empty name')] : []),
     ...(isPositiveInt(phase.repeat)
       ? site.simultaneous && phase.repeat !== 1
         ? [
-            {
-              path: `${path}.repeat`,
-              message: `phase '${phase.name}' is in a simultaneous group, where every phase takes exactly one step (repeat 1), but has repeat ${phase.repeat}`,
-            },
+            issue(
+              `${path}.repeat`,
+              'simultaneous-repeat',
+              `phase '${phase.name}' is in a simultaneous group, where every phase takes exactly one step (repeat 1), but has repeat ${phase.repeat}`,
+            ),
           ]
         : []
       : [
-          {
-            path: `${path}.repeat`,
-            message: `phase '${phase.name}' repeat must be a whole number ≥ 1, got ${phase.repeat}`,
-          },
+          issue(
+            `${path}.repeat`,
+            'out-of-range',
+            `phase '${phase.name}' repeat must be a whole number ≥ 1, got ${phase.repeat}`,
+          ),
         ]),
     ...optimizerIssues(phase.optimizer, `${path}.optimizer`),
     ...(streams.includes(phase.data)
       ? []
       : [
-          {
-            path: `${path}.data`,
-            message: `phase '${phase.name}' reads unknown stream '${phase.data}' (streams: ${streams.map((s) => `'${s}'`).join(', ') || 'none'})`,
-          },
+          issue(
+            `${path}.data`,
+            'unknown-stream',
+            `phase '${phase.name}' reads unknown stream '${phase.data}' (streams: ${streams.map((s) => `'${s}'`).join(', ') || 'none'})`,
+          ),
         ]),
     ...(phase.update.length === 0
       ? [
-          {
-            path: `${path}.update`,
-            message: `phase '${phase.name}' updates no nets, so it would change nothing`,
-          },
+          issue(
+            `${path}.update`,
+            'empty-list',
+            `phase '${phase.name}' updates no nets, so it would change nothing`,
+          ),
         ]
       : []),
     ...phase.update.flatMap((name, j): CompileError[] => {
       const at = `${path}.update[${j}]`;
       const net = nets.get(name);
-      if (seen.has(name)) return [{ path: at, message: `phase '${phase.name}' lists '${name}' twice` }];
+      if (seen.has(name))
+        return [issue(at, 'duplicate-update', `phase '${phase.name}' lists '${name}' twice`)];
       seen.add(name);
       if (net === undefined)
         return [
-          {
-            path: at,
-            message: `phase '${phase.name}' updates unknown net '${name}' (declared nets: ${model.nets.map((n) => `'${n.name}'`).join(', ') || 'none'})`,
-          },
+          issue(
+            at,
+            'unknown-net',
+            `phase '${phase.name}' updates unknown net '${name}' (declared nets: ${model.nets.map((n) => `'${n.name}'`).join(', ') || 'none'})`,
+          ),
         ];
       if (!net.trainable)
         return [
-          {
-            path: at,
-            message: `phase '${phase.name}' updates '${name}', which is frozen (trainable: false)`,
-          },
+          issue(
+            at,
+            'frozen-net',
+            `phase '${phase.name}' updates '${name}', which is frozen (trainable: false)`,
+          ),
         ];
       return [];
     }),
@@ -192,11 +202,11 @@ const scheduleErrors = (model: Model): CompileError[] => {
   const updated = new Set(sites.flatMap((s) => s.phase.update));
   return [
     ...(model.schedule.length === 0
-      ? [{ path: 'schedule', message: 'the schedule is empty: a model needs at least one phase to train' }]
+      ? [issue('schedule', 'empty-list', 'the schedule is empty: a model needs at least one phase to train')]
       : []),
     ...model.schedule.flatMap((step, i) =>
       step.kind === 'simultaneous' && step.phases.length === 0
-        ? [{ path: `schedule[${i}].phases`, message: 'a simultaneous group needs at least one phase' }]
+        ? [issue(`schedule[${i}].phases`, 'empty-list', 'a simultaneous group needs at least one phase')]
         : [],
     ),
     ...duplicates(
@@ -207,10 +217,11 @@ const scheduleErrors = (model: Model): CompileError[] => {
     ...model.nets.flatMap((net, i) =>
       net.trainable && !updated.has(net.name)
         ? [
-            {
-              path: `nets[${i}]`,
-              message: `net '${net.name}' is trainable but no phase updates it (add it to a phase's update, or declare it trainable: false)`,
-            },
+            issue(
+              `nets[${i}]`,
+              'never-updated',
+              `net '${net.name}' is trainable but no phase updates it (add it to a phase's update, or declare it trainable: false)`,
+            ),
           ]
         : [],
     ),
@@ -222,7 +233,7 @@ const scheduleErrors = (model: Model): CompileError[] => {
  * names, streams, the schedule and its references, and trainable nets no phase updates.
  */
 export const declarationErrors = (model: Model): CompileError[] => [
-  ...(model.name === '' ? [{ path: 'name', message: 'a model needs a non-empty name' }] : []),
+  ...(model.name === '' ? [issue('name', 'invalid-name', 'a model needs a non-empty name')] : []),
   ...dataErrors(model),
   ...netErrors(model),
   ...streamErrors(model),

@@ -12,7 +12,7 @@
  * @module
  */
 import type { DistKind, ExprKind, GameKind, LayerKind, LossKind, Optimizer, ViewName } from '../dsl/ast.js';
-import type { CompileError } from './plan.js';
+import type { CompileError, ErrorCode } from './plan.js';
 
 // -------------------------------------------------------------------------------------------------
 // validators
@@ -30,10 +30,16 @@ const describe = (v: unknown): string => {
   return `${typeof v} ${String(v)}`;
 };
 
+/** A missing field is `missing-field`; any other value of the wrong type is `code`. */
 const expected =
-  (what: string, ok: (v: unknown) => boolean): Check =>
+  (what: string, ok: (v: unknown) => boolean, code: ErrorCode = 'wrong-type'): Check =>
   (v, path, out) => {
-    if (!ok(v)) out.push({ path, message: `expected ${what}, got ${describe(v)}` });
+    if (!ok(v))
+      out.push({
+        path,
+        code: v === undefined ? 'missing-field' : code,
+        message: `expected ${what}, got ${describe(v)}`,
+      });
   };
 
 const num: Check = expected('a number', (v) => typeof v === 'number' && !Number.isNaN(v));
@@ -43,6 +49,7 @@ const literal = (...options: readonly string[]): Check =>
   expected(
     `one of ${options.map((o) => `'${o}'`).join(', ')}`,
     (v) => typeof v === 'string' && options.includes(v),
+    'unknown-value',
   );
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
@@ -51,7 +58,7 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const arrayOf =
   (item: Check): Check =>
   (v, path, out) => {
-    if (!Array.isArray(v)) out.push({ path, message: `expected an array, got ${describe(v)}` });
+    if (!Array.isArray(v)) expected('an array', () => false)(v, path, out);
     else v.forEach((x, i) => item(x, `${path}[${i}]`, out));
   };
 
@@ -63,7 +70,7 @@ const record =
   (fields: Fields, optional: Fields = {}): Check =>
   (v, path, out) => {
     if (!isRecord(v)) {
-      out.push({ path, message: `expected an object, got ${describe(v)}` });
+      expected('an object', () => false)(v, path, out);
       return;
     }
     for (const [key, check] of Object.entries(fields)) check(v[key], field(path, key), out);
@@ -79,7 +86,7 @@ const tagged =
   (what: string, table: () => Readonly<Record<string, readonly [Fields, Fields?]>>): Check =>
   (v, path, out) => {
     if (!isRecord(v)) {
-      out.push({ path, message: `expected ${what} (an object with a kind), got ${describe(v)}` });
+      expected(`${what} (an object with a kind)`, () => false)(v, path, out);
       return;
     }
     const kinds = table();
@@ -87,6 +94,7 @@ const tagged =
     if (entry === undefined) {
       out.push({
         path: field(path, 'kind'),
+        code: v.kind === undefined ? 'missing-field' : 'unknown-kind',
         message: `expected ${what} kind (one of ${Object.keys(kinds).join(', ')}), got ${describe(v.kind)}`,
       });
       return;
@@ -196,7 +204,7 @@ const stepTable: Table<'phase' | 'simultaneous'> = {
 const labels: Check = (v, path, out) => {
   if (v === 'none' || v === 'all') return;
   if (isRecord(v)) record({ count: num })(v, path, out);
-  else out.push({ path, message: `expected 'none', 'all' or { count }, got ${describe(v)}` });
+  else expected(`'none', 'all' or { count }`, () => false)(v, path, out);
 };
 
 const viewFields: { readonly [V in ViewName]: Check } = {
@@ -229,7 +237,9 @@ const model = record({
 export const structuralErrors = (value: unknown): readonly CompileError[] => {
   const out: CompileError[] = [];
   if (!isRecord(value))
-    return [{ path: '', message: `expected a model (an object), got ${describe(value)}` }];
+    return [
+      { path: '', code: 'wrong-type', message: `expected a model (an object), got ${describe(value)}` },
+    ];
   model(value, '', out);
   return out;
 };

@@ -41,7 +41,7 @@ const dedupe = (errors: readonly CompileError[]): CompileError[] => {
 /** Compile a model already known to be structurally a `Model`. */
 const compileWellTyped = (model: Model): E.Either<readonly CompileError[], Plan> => {
   const errors: CompileError[] = declarationErrors(model);
-  const lowering = createLowering(model, (path, message) => errors.push({ path, message }));
+  const lowering = createLowering(model, (path, code, message) => errors.push({ path, code, message }));
 
   const sites = phaseSites(model.schedule);
   const phasePrograms = sites.map((site) => lowering.phase(site.phase.minimize, `${site.path}.minimize`));
@@ -120,7 +120,7 @@ const compileWellTyped = (model: Model): E.Either<readonly CompileError[], Plan>
 };
 
 const internal = (what: string): CompileError[] => [
-  { path: '', message: `internal compiler error: ${what}; please report this model` },
+  { path: '', code: 'internal', message: `internal compiler error: ${what}; please report this model` },
 ];
 
 /**

@@ -17,7 +17,7 @@
  */
 import { match, P } from 'ts-pattern';
 import type { Dist, Expr, Game, GameView, Loss, Model, NetDecl, Shape } from '../dsl/ast.js';
-import type { Instr, LoggedTerm, Op, PlanDist, PlanNet, Program, Rows, ValueId } from './plan.js';
+import type { ErrorCode, Instr, LoggedTerm, Op, PlanDist, PlanNet, Program, Rows, ValueId } from './plan.js';
 import { prune } from './program.js';
 import { distIssues, isPositiveInt } from './ranges.js';
 import { describeShape, featurePrefix, lowerNet, sameShape } from './shapes.js';
@@ -66,7 +66,7 @@ export interface NetUse {
 }
 
 /** Where lowering reports a mistake. */
-export type Report = (path: string, message: string) => void;
+export type Report = (path: string, code: ErrorCode, message: string) => void;
 
 export interface Lowering {
   /** Lower a phase's `minimize` (at `path`, e.g. `schedule[0].minimize`). */
@@ -196,8 +196,8 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
   // it is met: report them where it is first lowered, and stay quiet inside it afterwards.
   const lowered = new WeakSet<object>();
   let quiet = 0;
-  const report: Report = (path, message) => {
-    if (quiet === 0) reportTo(path, message);
+  const report: Report = (path, code, message) => {
+    if (quiet === 0) reportTo(path, code, message);
   };
   const once = <T>(node: object, lower: () => T): T => {
     const again = lowered.has(node);
@@ -217,7 +217,11 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
   const netNames = model.nets.map((n) => `'${n.name}'`).join(', ');
 
   const unknownNet = (path: string, name: string): undefined => {
-    report(path, `unknown net '${name}' (declared nets: ${netNames === '' ? 'none' : netNames})`);
+    report(
+      path,
+      'unknown-net',
+      `unknown net '${name}' (declared nets: ${netNames === '' ? 'none' : netNames})`,
+    );
     return undefined;
   };
 
@@ -242,13 +246,15 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       const lowered = lowerNet(state.decl, state.path, x.shape);
       if (lowered.ok) state.plan = lowered.net;
       // A net's own shape error is reported whatever context first applied it.
-      else if (lowered.error !== undefined) reportTo(lowered.error.path, lowered.error.message);
+      else if (lowered.error !== undefined)
+        reportTo(lowered.error.path, lowered.error.code, lowered.error.message);
     } else if (!sameShape(state.input.shape, x.shape)) {
       const flat = x.shape.length === 1 && state.input.shape.length === 1;
       const first = flat ? `width ${state.input.shape[0]}` : describeShape(state.input.shape);
       const here = flat ? `${x.shape[0]}` : describeShape(x.shape);
       report(
         path,
+        'net-input-mismatch',
         `net '${name}' is applied to inputs of ${first} (${state.input.path}) and ${here} (${path})`,
       );
       return undefined;
@@ -270,7 +276,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     if (decl === undefined) return undefined;
     const prefix = featurePrefix(decl, f.layers, path);
     if (!prefix.ok) {
-      report(prefix.error.path, prefix.error.message);
+      report(prefix.error.path, prefix.error.code, prefix.error.message);
       return undefined;
     }
     const last = plan?.layers[prefix.lowered - 1];
@@ -296,6 +302,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     if (previous.key === key) return true;
     report(
       path,
+      'site-reused',
       `site '${site}' is drawn twice differently: ${previous.what} (${previous.path}) and ${what} (${path}); ` +
         `one site is one draw, so give the second a different site name`,
     );
@@ -368,12 +375,14 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       if (p.shape.length !== 1) {
         report(
           `${path}.parts[${i}]`,
+          'not-flat',
           `concat joins flat values, but this part has ${describeShape(p.shape)}`,
         );
         ok = false;
       } else if (!sameRows(p.rows, first.rows)) {
         report(
           path,
+          'row-mismatch',
           `concat of values with different row counts: ${describeRows(first.rows)} (parts[0]) and ` +
             `${describeRows(p.rows)} (parts[${i}])`,
         );
@@ -406,12 +415,20 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       .with({ kind: 'oneHot' }, (o) => {
         const of = expr(b, o.of, `${path}.of`);
         if (!isPositiveInt(o.classes)) {
-          report(`${path}.classes`, `oneHot classes must be a positive integer, got ${o.classes}`);
+          report(
+            `${path}.classes`,
+            'out-of-range',
+            `oneHot classes must be a positive integer, got ${o.classes}`,
+          );
           return undefined;
         }
         if (of === undefined) return undefined;
         if (of.shape.length !== 0) {
-          report(`${path}.of`, `oneHot needs class indices (label()), but gets ${describeShape(of.shape)}`);
+          report(
+            `${path}.of`,
+            'not-class-indices',
+            `oneHot needs class indices (label()), but gets ${describeShape(of.shape)}`,
+          );
           return undefined;
         }
         return emit(b, { kind: 'oneHot', of: of.id, classes: o.classes }, [o.classes], of.rows);
@@ -421,9 +438,13 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       )
       .with({ kind: 'sample' }, (s) => {
         const issues = distIssues(s.dist, `${path}.dist`);
-        issues.forEach((i) => report(i.path, i.message));
+        issues.forEach((i) => report(i.path, i.code, i.message));
         if (s.batch !== undefined && !isPositiveInt(s.batch)) {
-          report(`${path}.batch`, `a sample's batch must be a positive integer, got ${s.batch}`);
+          report(
+            `${path}.batch`,
+            'out-of-range',
+            `a sample's batch must be a positive integer, got ${s.batch}`,
+          );
           return undefined;
         }
         if (issues.length > 0) return undefined;
@@ -431,7 +452,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       })
       .with({ kind: 'concat' }, (c) => {
         if (c.parts.length === 0) {
-          report(`${path}.parts`, 'concat needs at least one part');
+          report(`${path}.parts`, 'empty-list', 'concat needs at least one part');
           return undefined;
         }
         const parts = defined(c.parts.map((p, i) => expr(b, p, `${path}.parts[${i}]`)));
@@ -442,7 +463,11 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (of === undefined) return undefined;
         const width = of.shape[0];
         if (of.shape.length !== 1 || width === undefined) {
-          report(`${path}.of`, `slice takes columns of a flat value, but gets ${describeShape(of.shape)}`);
+          report(
+            `${path}.of`,
+            'not-flat',
+            `slice takes columns of a flat value, but gets ${describeShape(of.shape)}`,
+          );
           return undefined;
         }
         const inRange =
@@ -450,6 +475,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (!inRange) {
           report(
             path,
+            'out-of-range',
             `slice [${s.start}, ${s.start + s.width}) is out of range for a value of width ${width} ` +
               `(start must be a whole number ≥ 0, width ≥ 1, start + width ≤ ${width})`,
           );
@@ -459,7 +485,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       })
       .with({ kind: 'add' }, (a) => {
         if (a.terms.length === 0) {
-          report(`${path}.terms`, 'add needs at least one term');
+          report(`${path}.terms`, 'empty-list', 'add needs at least one term');
           return undefined;
         }
         const terms = defined(a.terms.map((t, i) => expr(b, t, `${path}.terms[${i}]`)));
@@ -470,6 +496,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (shapeClash >= 0) {
           report(
             path,
+            'width-mismatch',
             `add of different widths: ${describeShape(first.shape)} (terms[0]) and ` +
               `${describeShape(terms[shapeClash]?.shape ?? [])} (terms[${shapeClash}])`,
           );
@@ -479,6 +506,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (rowClash >= 0) {
           report(
             path,
+            'row-mismatch',
             `add of values with different row counts: ${describeRows(first.rows)} (terms[0]) and ` +
               `${describeRows(terms[rowClash]?.rows ?? 'batch')} (terms[${rowClash}])`,
           );
@@ -493,6 +521,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (params.shape.length !== 1 || width === undefined || width % 2 !== 0) {
           report(
             `${path}.params`,
+            'odd-code-width',
             `a gaussianCode's params are [mean | log-variance] and need an even width, but get ` +
               describeShape(params.shape),
           );
@@ -524,12 +553,17 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     if (!sameShape(a.shape, bv.shape)) {
       report(
         path,
+        'width-mismatch',
         `${what} ${aName} has ${describeShape(a.shape)} but ${bName} has ${describeShape(bv.shape)}`,
       );
       return false;
     }
     if (!sameRows(a.rows, bv.rows)) {
-      report(path, `${what} ${aName} has ${describeRows(a.rows)} but ${bName} has ${describeRows(bv.rows)}`);
+      report(
+        path,
+        'row-mismatch',
+        `${what} ${aName} has ${describeRows(a.rows)} but ${bName} has ${describeRows(bv.rows)}`,
+      );
       return false;
     }
     return true;
@@ -569,10 +603,12 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     else if (decl.role !== 'critic')
       report(
         `${path}.game.critic`,
+        'not-a-critic',
         `'${game.critic}' is not a critic, and games only accept critics (declare it with critic(...))`,
       );
     const fakeExprs = gameFakes(game, path);
-    if (fakeExprs.length === 0) report(`${path}.game.fake`, 'a game needs at least one fake value');
+    if (fakeExprs.length === 0)
+      report(`${path}.game.fake`, 'empty-list', 'a game needs at least one fake value');
     const real = expr(b, game.real, `${path}.game.real`);
     const fakes = fakeExprs.map(([f, at]) => expr(b, f, at));
     if (decl?.role !== 'critic' || fakeExprs.length === 0) return undefined;
@@ -607,7 +643,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
     sign: number,
   ): { readonly value: Val; readonly parts: readonly Val[] } | undefined => {
     if (s.terms.length === 0) {
-      report(`${path}.terms`, 'sum needs at least one term');
+      report(`${path}.terms`, 'empty-list', 'sum needs at least one term');
       return undefined;
     }
     const parts = defined(s.terms.map((t, i) => loss(b, t, `${path}.terms[${i}]`, sign)));
@@ -634,10 +670,11 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         const bv = expr(b, m.b, `${path}.b`);
         const badSigma = m.kernel.sigmas.findIndex((s) => !(Number.isFinite(s) && s > 0));
         if (m.kernel.sigmas.length === 0)
-          report(`${path}.kernel.sigmas`, 'an RBF kernel needs at least one sigma');
+          report(`${path}.kernel.sigmas`, 'empty-list', 'an RBF kernel needs at least one sigma');
         else if (badSigma >= 0)
           report(
             `${path}.kernel.sigmas[${badSigma}]`,
+            'out-of-range',
             `RBF sigmas must be > 0, got ${m.kernel.sigmas[badSigma]}`,
           );
         if (a === undefined || bv === undefined || m.kernel.sigmas.length === 0 || badSigma >= 0)
@@ -645,6 +682,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (a.shape.length !== 1 || !sameShape(a.shape, bv.shape)) {
           report(
             path,
+            'width-mismatch',
             `mmd of different widths: a has ${describeShape(a.shape)}, b has ${describeShape(bv.shape)}`,
           );
           return undefined;
@@ -662,6 +700,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (k.code.kind !== 'gaussianCode') {
           report(
             `${path}.code`,
+            'kl-needs-gaussian-code',
             `klGaussian is the KL of a gaussianCode(...) value's mean and log-variance, but gets a '${k.code.kind}'`,
           );
           return undefined;
@@ -677,6 +716,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         if (!decl.trainable) {
           report(
             `${path}.net`,
+            'frozen-net',
             `l2 penalizes the trainable parameters of '${l.net}', but it is frozen (trainable: false), so the term is constant`,
           );
           return undefined;
@@ -691,6 +731,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
           const got = dist === undefined ? `a '${m.code.kind}'` : `a draw from a ${dist.kind}`;
           report(
             `${path}.code`,
+            'mi-needs-categorical-sample',
             `mutualInformation needs the categorical draw s itself (sample(site, categorical(k))), ` +
               `whose entropy H(s) its bound uses, but gets ${got}`,
           );
@@ -707,7 +748,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
       })
       .with({ kind: 'scale' }, (s) => {
         if (!Number.isFinite(s.by)) {
-          report(`${path}.by`, `scale factor must be a finite number, got ${s.by}`);
+          report(`${path}.by`, 'out-of-range', `scale factor must be a finite number, got ${s.by}`);
           return undefined;
         }
         const term = loss(b, s.term, `${path}.term`, s.by < 0 ? -sign : sign);

@@ -27,14 +27,8 @@ import type {
 // errors
 // -------------------------------------------------------------------------------------------------
 
-/**
- * A mistake in a declaration. `path` points into the model as a JS accessor from its root
- * (`schedule[1].update[0]`, `nets[2].layers[4].units`); `message` is a sentence a user understands.
- */
-export interface CompileError {
-  readonly path: string;
-  readonly message: string;
-}
+export type { CompileError, ErrorCode, ErrorInfo, ErrorStage } from '../dsl/errors.js';
+export { errorCatalog, errorCodes, errorDocs, errorStages, issue, isErrorCode } from '../dsl/errors.js';
 
 // -------------------------------------------------------------------------------------------------
 // nets

@@ -10,7 +10,7 @@
  */
 import { match } from 'ts-pattern';
 import type { Dist, Layer, Optimizer } from '../dsl/ast.js';
-import type { CompileError } from './plan.js';
+import type { CompileError, ErrorCode } from './plan.js';
 
 // -------------------------------------------------------------------------------------------------
 // predicates
@@ -26,7 +26,8 @@ export const isPositiveInt = (n: unknown): n is number => isNumber(n) && Number.
 
 const show = (v: unknown): string => (typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v)));
 
-type Rule = readonly [field: string, ok: boolean, requirement: string, value: unknown];
+/** A value rule: the field, whether it holds, what it requires, the value, and its code if not `out-of-range`. */
+type Rule = readonly [field: string, ok: boolean, requirement: string, value: unknown, code?: ErrorCode];
 
 const positiveInt = (field: string, value: unknown, what = field): Rule => [
   field,
@@ -56,8 +57,9 @@ const finite = (field: string, value: unknown, what = field): Rule => [
 const failures = (path: string, rules: readonly Rule[]): CompileError[] =>
   rules
     .filter(([, ok]) => !ok)
-    .map(([field, , requirement, value]) => ({
+    .map(([field, , requirement, value, code]) => ({
       path: field === '' ? path : `${path}.${field}`,
+      code: code ?? 'out-of-range',
       message: `${requirement}, got ${show(value)}`,
     }));
 
@@ -83,7 +85,7 @@ export const layerIssues = (layer: Layer, path: string): CompileError[] =>
         positive('epsilon', l.epsilon, 'batchNorm epsilon'),
       ])
       .with({ kind: 'reshape' }, (l) => [
-        ['shape', l.shape.length > 0, 'reshape needs a non-empty target shape', l.shape],
+        ['shape', l.shape.length > 0, 'reshape needs a non-empty target shape', l.shape, 'empty-list'],
         ...l.shape.map((d, i) => positiveInt(`shape[${i}]`, d, 'reshape dimensions')),
       ])
       .with({ kind: 'conv2d' }, { kind: 'deconv2d' }, (l) => [
@@ -125,7 +127,7 @@ const sumsToOne = (xs: readonly number[]): boolean =>
  * mixture weights live at `components[i].weight`).
  */
 const probabilities = (field: string, xs: readonly number[], what: string, entry = ''): Rule[] => [
-  [field, xs.length > 0, `${what} must not be empty`, xs],
+  [field, xs.length > 0, `${what} must not be empty`, xs, 'empty-list'],
   ...xs.map((p, i): Rule => [
     `${field}[${i}]${entry}`,
     isNumber(p) && p >= 0,
@@ -167,12 +169,14 @@ export const distIssues = (dist: Dist, path: string): CompileError[] =>
             c.mean.length === dim && c.mean.every(isNumber),
             `every component mean must have the ${dim} finite entries of the first component's mean`,
             c.mean,
+            'width-mismatch',
           ],
           [
             `components[${i}].scale`,
             c.scale.length === dim && c.scale.every((row) => row.length === dim && row.every(isNumber)),
             `every component scale must be a ${dim} × ${dim} matrix of finite numbers (as rows)`,
             c.scale,
+            'width-mismatch',
           ],
         ]),
       ]);
@@ -205,7 +209,9 @@ export const distIssues = (dist: Dist, path: string): CompileError[] =>
       ]),
     )
     .with({ kind: 'joint' }, (d) => [
-      ...failures(path, [['parts', d.parts.length > 0, 'a joint distribution needs at least one part', []]]),
+      ...failures(path, [
+        ['parts', d.parts.length > 0, 'a joint distribution needs at least one part', [], 'empty-list'],
+      ]),
       ...d.parts.flatMap((p, i) => distIssues(p, `${path}.parts[${i}]`)),
     ])
     .with({ kind: 'pushforward' }, (d) => distIssues(d.base, `${path}.base`))

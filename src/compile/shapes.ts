@@ -16,7 +16,15 @@
  */
 import { match, P } from 'ts-pattern';
 import type { Layer, NetDecl, Shape } from '../dsl/ast.js';
-import type { Activation, CompileError, ParamInit, ParamSpec, PlanLayer, PlanNet } from './plan.js';
+import type {
+  Activation,
+  CompileError,
+  ErrorCode,
+  ParamInit,
+  ParamSpec,
+  PlanLayer,
+  PlanNet,
+} from './plan.js';
 import { layerIssues } from './ranges.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -89,7 +97,10 @@ type Step =
   | { readonly ok: true; readonly layer: PlanLayer; readonly fused: boolean }
   | { readonly ok: false; readonly error: CompileError | undefined };
 
-const fail = (path: string, message: string): Step => ({ ok: false, error: { path, message } });
+const fail = (path: string, code: ErrorCode, message: string): Step => ({
+  ok: false,
+  error: { path, code, message },
+});
 
 /**
  * Lower the layer at `index` (and the activation after it, when fusable) given its input shape.
@@ -116,6 +127,7 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
       if (inShape.length !== 1)
         return fail(
           path,
+          'layer-input-shape',
           `${here} needs a flat input but gets ${describeShape(inShape)} (add flatten before it)`,
         );
       const width = inShape[0] ?? 0;
@@ -144,7 +156,8 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
     }))
     .with({ kind: 'batchNorm' }, (l) => {
       const channels = inShape[inShape.length - 1];
-      if (channels === undefined) return fail(path, `${here} needs at least one feature axis`);
+      if (channels === undefined)
+        return fail(path, 'layer-input-shape', `${here} needs at least one feature axis`);
       return {
         ok: true,
         fused: false,
@@ -166,6 +179,7 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
         ? { ok: true, fused: false, layer: { op: 'reshape', inShape, outShape: l.shape } }
         : fail(
             `${path}.shape`,
+            'reshape-size',
             `${here} to [${l.shape.join(', ')}] (${shapeSize(l.shape)} values) does not preserve the ` +
               `${shapeSize(inShape)} values of its input (${describeShape(inShape)})`,
           ),
@@ -180,6 +194,7 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
       if (inShape.length !== 3 || h === undefined || w === undefined || c === undefined)
         return fail(
           path,
+          'layer-input-shape',
           `${here} needs a [height, width, channels] input but gets ${describeShape(inShape)} ` +
             `(add reshape before it)`,
         );
@@ -190,7 +205,11 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
         l.filters,
       ];
       if (outShape.some((d) => d < 1))
-        return fail(`${path}.kernel`, `${here}: kernel ${l.kernel} is larger than its ${h} × ${w} input`);
+        return fail(
+          `${path}.kernel`,
+          'window-too-large',
+          `${here}: kernel ${l.kernel} is larger than its ${h} × ${w} input`,
+        );
       const kernelShape =
         l.kind === 'conv2d' ? [l.kernel, l.kernel, c, l.filters] : [l.kernel, l.kernel, l.filters, c];
       return {
@@ -214,11 +233,16 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
       if (inShape.length !== 3 || h === undefined || w === undefined || c === undefined)
         return fail(
           path,
+          'layer-input-shape',
           `${here} needs a [height, width, channels] input but gets ${describeShape(inShape)}`,
         );
       const outShape = [Math.floor((h - l.size) / l.stride) + 1, Math.floor((w - l.size) / l.stride) + 1, c];
       if (outShape.some((d) => d < 1))
-        return fail(`${path}.size`, `${here}: window ${l.size} is larger than its ${h} × ${w} input`);
+        return fail(
+          `${path}.size`,
+          'window-too-large',
+          `${here}: window ${l.size} is larger than its ${h} × ${w} input`,
+        );
       return {
         ok: true,
         fused: false,
@@ -229,6 +253,7 @@ const lowerLayer = (decl: NetDecl, index: number, inShape: Shape, path: string):
       if (inShape.length !== 1)
         return fail(
           path,
+          'layer-input-shape',
           `${here} needs a flat input but gets ${describeShape(inShape)} (add flatten before it)`,
         );
       const init: ParamInit = { kind: 'randomNormal', std: 1 / l.sigma, seed: l.seed };
@@ -310,6 +335,7 @@ export const featurePrefix = (
       ok: false,
       error: {
         path: `${path}.layers`,
+        code: 'out-of-range',
         message: `features of net '${decl.name}' must take a whole number of its layers from 1 to ${total}, got ${layers}`,
       },
     };
@@ -324,6 +350,7 @@ export const featurePrefix = (
         ok: false,
         error: {
           path: `${path}.layers`,
+          code: 'features-cut',
           message:
             `features of net '${decl.name}' after ${layers} layers would cut between layers[${i}] (${layer.kind}) ` +
             `and the ${next?.kind === 'activation' ? next.fn : (next?.kind ?? 'activation')} fused into it at layers[${i + 1}]; ` +

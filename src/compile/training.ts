@@ -11,7 +11,7 @@
 import type { GameView, Model } from '../dsl/ast.js';
 import type { PhaseSite } from './checks.js';
 import type { LoweredProgram, NetUse } from './lower.js';
-import type { CompileError } from './plan.js';
+import { issue, type CompileError } from '../dsl/errors.js';
 import { differentiableNets } from './program.js';
 import { describeShape, sameShape } from './shapes.js';
 
@@ -37,35 +37,37 @@ const gameErrors = (site: PhaseSite, lowered: LoweredProgram): CompileError[] =>
     if (use.effective === 'generator')
       return updatesCritic
         ? [
-            {
-              path: use.path,
-              message:
-                `phase '${phase.name}' minimizes ${viewName(use.effective)} of the game of critic '${use.critic}' ` +
+            issue(
+              use.path,
+              'wrong-player',
+              `phase '${phase.name}' minimizes ${viewName(use.effective)} of the game of critic '${use.critic}' ` +
                 `but also updates '${use.critic}'${flipped}: the critic would learn to lose — the classic sign bug. ` +
                 `Update '${use.critic}' in the phase that minimizes the critic view.`,
-            },
+            ),
           ]
         : [];
     if (!updatesCritic)
       return [
-        {
-          path: use.path,
-          message:
-            `phase '${phase.name}' minimizes ${viewName(use.effective)} of the game of critic '${use.critic}' ` +
+        issue(
+          use.path,
+          'wrong-player',
+          `phase '${phase.name}' minimizes ${viewName(use.effective)} of the game of critic '${use.critic}' ` +
             `but does not update '${use.critic}'${flipped}: its nets would learn to help the critic — the classic ` +
             `sign bug. Minimize the game's generator view here instead.`,
-        },
+        ),
       ];
     const opponents = differentiableNets(lowered.program, use.value);
     return phase.update
       .filter((n) => n !== use.critic && opponents.has(n))
-      .map((n) => ({
-        path: use.path,
-        message:
+      .map((n) =>
+        issue(
+          use.path,
+          'wrong-player',
           `phase '${phase.name}' minimizes ${viewName(use.effective)} of the game of critic '${use.critic}' and ` +
-          `also updates '${n}', which the critic scores${flipped}: '${n}' would learn to help the critic — the ` +
-          `classic sign bug. Train '${n}' on the generator view in another phase (or stopGradient its output here).`,
-      }));
+            `also updates '${n}', which the critic scores${flipped}: '${n}' would learn to help the critic — the ` +
+            `classic sign bug. Train '${n}' on the generator view in another phase (or stopGradient its output here).`,
+        ),
+      );
   });
 
 /**
@@ -84,19 +86,23 @@ export const phaseTrainingErrors = (
     ...phase.update.flatMap((name, j) =>
       model.nets.some((n) => n.name === name && n.trainable) && !reached.has(name)
         ? [
-            {
-              path: `${path}.update[${j}]`,
-              message: `phase '${phase.name}' updates '${name}' but its loss does not depend on it (through any path a gradient can follow)`,
-            },
+            issue(
+              `${path}.update[${j}]`,
+              'loss-ignores-net',
+              `phase '${phase.name}' updates '${name}' but its loss does not depend on it (through any path a gradient can follow)`,
+            ),
           ]
         : [],
     ),
     ...gameErrors(site, lowered),
     ...(stream?.labels === 'none'
-      ? lowered.labelReads.map((at) => ({
-          path: at,
-          message: `phase '${phase.name}' reads labels, but its stream '${stream.name}' has labels: 'none' (read a labeled stream in this phase)`,
-        }))
+      ? lowered.labelReads.map((at) =>
+          issue(
+            at,
+            'labels-unavailable',
+            `phase '${phase.name}' reads labels, but its stream '${stream.name}' has labels: 'none' (read a labeled stream in this phase)`,
+          ),
+        )
       : []),
   ];
 };
@@ -110,18 +116,20 @@ export const netUseErrors = (nets: ReadonlyMap<string, NetUse>): CompileError[] 
   [...nets.values()].flatMap((use): CompileError[] => {
     if (!use.applied)
       return [
-        {
-          path: use.path,
-          message: `net '${use.decl.name}' is never applied in any phase or view, so its input shape cannot be inferred (apply it, or remove it)`,
-        },
+        issue(
+          use.path,
+          'never-applied',
+          `net '${use.decl.name}' is never applied in any phase or view, so its input shape cannot be inferred (apply it, or remove it)`,
+        ),
       ];
     const plan = use.plan;
     if (use.decl.role !== 'critic' || plan === undefined || sameShape(plan.outShape, [1])) return [];
     const lastDense = use.decl.layers.findLastIndex((l) => l.kind === 'dense');
     return [
-      {
-        path: lastDense >= 0 ? `${use.path}.layers[${lastDense}].units` : `${use.path}.layers`,
-        message: `critic '${use.decl.name}' must end in one unit (one score per example), but its output has ${describeShape(plan.outShape)}`,
-      },
+      issue(
+        lastDense >= 0 ? `${use.path}.layers[${lastDense}].units` : `${use.path}.layers`,
+        'critic-not-one-unit',
+        `critic '${use.decl.name}' must end in one unit (one score per example), but its output has ${describeShape(plan.outShape)}`,
+      ),
     ];
   });

@@ -14,13 +14,13 @@
  * @example
  * import { decodeModel, formatErrors } from './codec.js';
  * const r = decodeModel(JSON.parse(text));
- * if (E.isLeft(r)) console.error(formatErrors(r.left)); // nets[0].layers[3].unit: unknown field 'unit' (did you mean 'units'?)
+ * if (E.isLeft(r)) console.error(formatErrors(r.left)); // nets[0].layers[3].unit: unknown field 'unit' (did you mean 'units'?) [unknown-field]
  *
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
-import type { CompileError } from '../compile/plan.js';
+import { issue, type CompileError } from './errors.js';
 import type {
   ActivationFn,
   DataDecl,
@@ -52,6 +52,7 @@ import {
   boolean,
   describeValue,
   exactRecord,
+  fail,
   finiteNumber,
   isRecord,
   listOf,
@@ -280,7 +281,7 @@ const streamLabels: Codec<StreamDecl['labels']> = new t.Type<StreamDecl['labels'
       ? labelChoice.validate(u, c)
       : isRecord(u)
         ? labelCount.validate(u, c)
-        : t.failure(u, c, `expected 'none', 'all' or { "count": n }, got ${describeValue(u)}`),
+        : fail(u, c, 'wrong-type', `expected 'none', 'all' or { "count": n }, got ${describeValue(u)}`),
   (a) => (typeof a === 'string' ? a : labelCount.encode(a)),
 );
 
@@ -316,21 +317,39 @@ export const ModelCodec: Codec<Model> = exactRecord('a model', {
 // -------------------------------------------------------------------------------------------------
 
 /**
- * Decode a model from parsed JSON (or any value), or return every problem with its path. Never
- * throws: a value nested too deeply to walk is reported as an error too.
+ * Decode a model from parsed JSON (or any value), or return every problem with its path and code.
+ * The strict codec is the first line of defence for spec files: unknown fields, misspelt kinds,
+ * wrong types and out-of-range widths are reported here, all at once, before the compiler's checks
+ * (which need a well-typed model) run. Never throws: a value nested too deeply to walk is reported
+ * as an error too (`spec-too-deep`).
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { decodeModel, formatErrors } from 'saddle';
+ * const r = decodeModel(JSON.parse(specText));
+ * if (E.isLeft(r)) console.error(formatErrors(r.left));
+ * // nets[0].layers[0].unit: unknown field 'unit' (did you mean 'units'?) [unknown-field]
  */
 export const decodeModel = (json: unknown): E.Either<readonly CompileError[], Model> => {
   try {
     return E.mapLeft(toCompileErrors)(ModelCodec.decode(json));
   } catch (e) {
     if (e instanceof RangeError) {
-      return E.left([{ path: '', message: 'the spec is nested too deeply to decode' }]);
+      return E.left([issue('', 'spec-too-deep', 'the spec is nested too deeply to decode')]);
     }
     throw e;
   }
 };
 
-/** A model as plain JSON data (a fresh tree holding only declared fields); `JSON.stringify` it to save. */
+/**
+ * A model as plain JSON data (a fresh tree holding only declared fields): how a model built in
+ * TypeScript becomes a spec file. `decodeModel(encodeModel(m))` gives `m` back.
+ *
+ * @example
+ * import { writeFileSync } from 'node:fs';
+ * import { encodeModel } from 'saddle';
+ * writeFileSync('aae.json', JSON.stringify(encodeModel(myModel), null, 2));
+ */
 export const encodeModel = (m: Model): unknown => ModelCodec.encode(m);
 
 /** Node's JSON.parse messages, made short: positions as line and column, no echo of the input. */
@@ -346,14 +365,25 @@ const jsonSyntaxMessage = (text: string, message: string): string => {
   return message.replace(/, ".*" is not valid JSON$/s, '');
 };
 
-/** Parse and decode a JSON spec; a JSON syntax error is one CompileError at the root (path `''`). */
+/**
+ * Parse and decode the text of a JSON spec file: the one call `saddle train spec.json` makes before
+ * compiling. A JSON syntax error is one `invalid-json` error at the root (path `''`) with its line
+ * and column; a file that parses is decoded with `decodeModel`.
+ *
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { formatErrors, parseModelJson } from 'saddle';
+ * const r = parseModelJson(readFileSync('aae.json', 'utf8'));
+ * if (E.isLeft(r)) console.error(formatErrors(r.left)); // (root): invalid JSON: ... at line 3, column 1 [invalid-json]
+ */
 export const parseModelJson = (text: string): E.Either<readonly CompileError[], Model> => {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    return E.left([{ path: '', message: `invalid JSON: ${jsonSyntaxMessage(text, message)}` }]);
+    return E.left([issue('', 'invalid-json', `invalid JSON: ${jsonSyntaxMessage(text, message)}`)]);
   }
   return decodeModel(json);
 };

@@ -54,13 +54,18 @@ export const resolveOptions = <O extends Record<string, unknown>>(
   for (const [i, pair] of sets.entries()) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      errors.push({ path: `--set[${i}]`, message: `expected key=value, got "${pair}"` });
+      errors.push({
+        path: `--set[${i}]`,
+        code: 'option-syntax',
+        message: `expected key=value, got "${pair}"`,
+      });
       continue;
     }
     const key = pair.slice(0, eq);
     if (!Object.prototype.hasOwnProperty.call(entry.defaults, key)) {
       errors.push({
         path: `options.${key}`,
+        code: 'unknown-option',
         message: `'${entry.id}' has no option '${key}' (options: ${Object.keys(entry.defaults).join(', ')})`,
       });
       continue;
@@ -76,6 +81,7 @@ export const resolveOptions = <O extends Record<string, unknown>>(
       const expected = err.context[err.context.length - 1]?.type.name ?? 'a valid value';
       return {
         path: `options.${keys.join('.')}`,
+        code: 'invalid-option' as const,
         message: `${describeValue(err.value)} is not ${expected}`,
       };
     }),

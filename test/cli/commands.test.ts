@@ -49,7 +49,12 @@ describe('saddle zoo / spec / explain', () => {
     writeFileSync(bad, JSON.stringify(spec));
     const r = await saddle('explain', bad);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('schedule[0].optimizer.learningRate');
+    expect(r.stderr).toContain(
+      'schedule[0].optimizer.learningRate: expected a number, got "fast" [wrong-type]',
+    );
+    expect(r.stderr.trim().split('\n').at(-1)).toBe(
+      'see docs/errors.md#wrong-type for what this means and how to fix it',
+    );
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 

@@ -109,6 +109,7 @@ describe('features: declared layers to lowered layers', () => {
       const errors = errorsOf(withFeatureLoss(layers));
       expect(errors).toContainEqual({
         path: 'schedule[0].minimize.terms[1].target.layers',
+        code: 'features-cut',
         message:
           `features of net 'imageCritic' after ${layers} layers would cut between layers[${dense}] (dense) ` +
           `and the ${next} fused into it at layers[${dense + 1}]; take ${layers + 1} layers to include the activation`,
@@ -120,6 +121,7 @@ describe('features: declared layers to lowered layers', () => {
     for (const layers of [0, 8, 2.5]) {
       expect(errorsOf(withFeatureLoss(layers))).toContainEqual({
         path: 'schedule[0].minimize.terms[1].target.layers',
+        code: 'out-of-range',
         message: `features of net 'imageCritic' must take a whole number of its layers from 1 to 7, got ${layers}`,
       });
     }
@@ -165,6 +167,7 @@ describe('features: gradients and the game sign rule', () => {
     });
     expect(errorsOf(m)).toContainEqual({
       path: 'schedule[2].update[1]',
+      code: 'loss-ignores-net',
       message:
         "phase 'features' updates 'decoder' but its loss does not depend on it (through any path a gradient can follow)",
     });
@@ -222,6 +225,7 @@ describe('mutualInformation', () => {
     const notADraw = errorsOf(infoModel(mutualInformation(apply(q, generated), apply(q, x))));
     expect(notADraw).toContainEqual({
       path: 'schedule[3].minimize.code',
+      code: 'mi-needs-categorical-sample',
       message:
         "mutualInformation needs the categorical draw s itself (sample(site, categorical(k))), whose entropy H(s) its bound uses, but gets a 'apply'",
     });
@@ -233,6 +237,7 @@ describe('mutualInformation', () => {
     const mismatch = errorsOf(infoModel(mutualInformation(apply(q, generated), wide)));
     expect(mismatch).toContainEqual({
       path: 'schedule[3].minimize',
+      code: 'width-mismatch',
       message: 'mutualInformation probs has width 3 but code has width 4',
     });
   });

@@ -82,6 +82,7 @@ describe('witness game, l2 and randomFeatures', () => {
     const onImages = lowerNet(net('features', [randomFeatures(4)]), 'nets[0]', [3, 4]);
     expect(!onImages.ok && onImages.error).toEqual({
       path: 'nets[0].layers[0]',
+      code: 'layer-input-shape',
       message:
         "randomFeatures in net 'features' needs a flat input but gets shape [3, 4] (add flatten before it)",
     });
@@ -175,10 +176,12 @@ describe('f-GAN games', () => {
     expect(structuralErrors(json)).toEqual([
       {
         path: 'schedule[1].minimize.game.divergence',
+        code: 'unknown-value',
         message: "expected one of 'reverseKL', 'forwardKL', got \"jensenShannon\"",
       },
       {
         path: 'schedule[1].minimize.game.fake',
+        code: 'wrong-type',
         message: 'expected an expression (an object with a kind), got an array',
       },
     ]);

@@ -287,7 +287,11 @@ describe('never throws', () => {
     const json = aaeJson();
     json['views'] = { sample: loop };
     expect(errorsOf(json)).toEqual([
-      { path: 'views.sample.of', message: 'this value contains itself (a cycle); a spec must be a tree' },
+      {
+        path: 'views.sample.of',
+        code: 'cyclic-value',
+        message: 'this value contains itself (a cycle); a spec must be a tree',
+      },
     ]);
   });
 
@@ -296,7 +300,9 @@ describe('never throws', () => {
     for (let i = 0; i < 200_000; i++) deep = { kind: 'stopGradient', of: deep };
     const json = aaeJson();
     json['views'] = { sample: deep };
-    expect(errorsOf(json)).toEqual([{ path: '', message: 'the spec is nested too deeply to decode' }]);
+    expect(errorsOf(json)).toEqual([
+      { path: '', code: 'spec-too-deep', message: 'the spec is nested too deeply to decode' },
+    ]);
   });
 });
 
@@ -309,7 +315,11 @@ describe('messages', () => {
     const json = aaeJson();
     json['schedule'][1].optimizer.learningRate = 'fast';
     expect(errorsOf(json)).toEqual([
-      { path: 'schedule[1].optimizer.learningRate', message: 'expected a number, got "fast"' },
+      {
+        path: 'schedule[1].optimizer.learningRate',
+        code: 'wrong-type',
+        message: 'expected a number, got "fast"',
+      },
     ]);
   });
 
@@ -319,7 +329,11 @@ describe('messages', () => {
     layer.unit = layer.units;
     delete layer.units;
     expect(errorsOf(json)).toEqual([
-      { path: 'nets[0].layers[2].unit', message: "unknown field 'unit' (did you mean 'units'?)" },
+      {
+        path: 'nets[0].layers[2].unit',
+        code: 'unknown-field',
+        message: "unknown field 'unit' (did you mean 'units'?)",
+      },
     ]);
   });
 
@@ -327,7 +341,11 @@ describe('messages', () => {
     const json = aaeJson();
     json['nets'][0].layers[0].colour = 'red';
     expect(errorsOf(json)).toEqual([
-      { path: 'nets[0].layers[0].colour', message: "unknown field 'colour' (expected: kind, units, bias)" },
+      {
+        path: 'nets[0].layers[0].colour',
+        code: 'unknown-field',
+        message: "unknown field 'colour' (expected: kind, units, bias)",
+      },
     ]);
   });
 
@@ -337,6 +355,7 @@ describe('messages', () => {
     expect(errorsOf(json)).toEqual([
       {
         path: 'nets[1].layers[0].kind',
+        code: 'unknown-kind',
         message:
           "unknown layer kind 'dens' (expected one of: dense, activation, leakyRelu, dropout, batchNorm, reshape, flatten, conv2d, deconv2d, maxPool, randomFeatures)",
       },
@@ -347,7 +366,11 @@ describe('messages', () => {
     const json = aaeJson();
     json['nets'][0].layers[0].units = -3;
     expect(errorsOf(json)).toEqual([
-      { path: 'nets[0].layers[0].units', message: 'expected a positive integer, got -3' },
+      {
+        path: 'nets[0].layers[0].units',
+        code: 'out-of-range',
+        message: 'expected a positive integer, got -3',
+      },
     ]);
   });
 
@@ -358,9 +381,14 @@ describe('messages', () => {
     expect(errorsOf(json)).toEqual([
       {
         path: 'schedule[1].minimize.game.real.dist.dim',
+        code: 'wrong-type',
         message: 'expected a positive integer, got "eight"',
       },
-      { path: 'schedule[2].minimize.term.game.fake[0]', message: 'expected an expression, got 3' },
+      {
+        path: 'schedule[2].minimize.term.game.fake[0]',
+        code: 'wrong-type',
+        message: 'expected an expression, got 3',
+      },
     ]);
   });
 
@@ -369,9 +397,10 @@ describe('messages', () => {
     delete json['schedule'][0].repeat;
     delete json['views'].sample.kind;
     expect(errorsOf(json)).toEqual([
-      { path: 'schedule[0].repeat', message: 'missing (expected a positive integer)' },
+      { path: 'schedule[0].repeat', code: 'missing-field', message: 'missing (expected a positive integer)' },
       {
         path: 'views.sample.kind',
+        code: 'missing-field',
         message:
           'missing: an expression needs a kind (expected one of: input, label, oneHot, apply, sample, concat, slice, add, gaussianCode, stopGradient, features)',
       },
@@ -384,9 +413,13 @@ describe('messages', () => {
     delete json['schedule'][2].minimize.term;
     delete json['views'].encode.input;
     expect(errorsOf(json)).toEqual([
-      { path: 'schedule[1].minimize.game.real.dist', message: 'missing (expected a distribution)' },
-      { path: 'schedule[2].minimize.term', message: 'missing (expected a loss)' },
-      { path: 'views.encode.input', message: 'missing (expected an expression)' },
+      {
+        path: 'schedule[1].minimize.game.real.dist',
+        code: 'missing-field',
+        message: 'missing (expected a distribution)',
+      },
+      { path: 'schedule[2].minimize.term', code: 'missing-field', message: 'missing (expected a loss)' },
+      { path: 'views.encode.input', code: 'missing-field', message: 'missing (expected an expression)' },
     ]);
   });
 
@@ -396,9 +429,17 @@ describe('messages', () => {
     json['schedule'][0].optimizer.beta2 = Number.POSITIVE_INFINITY;
     json['schedule'][0].optimizer.epsilon = '1e-8';
     expect(errorsOf(json)).toEqual([
-      { path: 'schedule[0].optimizer.beta1', message: 'expected a finite number, got NaN' },
-      { path: 'schedule[0].optimizer.beta2', message: 'expected a finite number, got Infinity' },
-      { path: 'schedule[0].optimizer.epsilon', message: 'expected a number, got "1e-8"' },
+      {
+        path: 'schedule[0].optimizer.beta1',
+        code: 'out-of-range',
+        message: 'expected a finite number, got NaN',
+      },
+      {
+        path: 'schedule[0].optimizer.beta2',
+        code: 'out-of-range',
+        message: 'expected a finite number, got Infinity',
+      },
+      { path: 'schedule[0].optimizer.epsilon', code: 'wrong-type', message: 'expected a number, got "1e-8"' },
     ]);
   });
 
@@ -408,6 +449,7 @@ describe('messages', () => {
     expect(errorsOf(json)).toEqual([
       {
         path: 'schedule[1].minimize.game.form',
+        code: 'unknown-value',
         message:
           "expected a GAN form (one of 'minimax', 'nonSaturating', 'leastSquares'), got \"nonsaturating\" (did you mean 'nonSaturating'?)",
       },
@@ -423,21 +465,29 @@ describe('messages', () => {
   it('reports JSON syntax errors at the root with a line and column', () => {
     expect(parseModelJson('{\n  "name": "aae",\n}')).toEqual(
       E.left([
-        { path: '', message: 'invalid JSON: Expected double-quoted property name at line 3, column 1' },
+        {
+          path: '',
+          code: 'invalid-json',
+          message: 'invalid JSON: Expected double-quoted property name at line 3, column 1',
+        },
       ]),
     );
     const r = parseModelJson('{"name": }');
-    expect(E.isLeft(r) && r.left).toEqual([{ path: '', message: expect.stringMatching(/^invalid JSON: /) }]);
+    expect(E.isLeft(r) && r.left).toEqual([
+      { path: '', code: 'invalid-json', message: expect.stringMatching(/^invalid JSON: /) },
+    ]);
   });
 
-  it('formats one line per error, (root) for the empty path', () => {
+  it('formats one line per error with its code, (root) for the empty path', () => {
     expect(
       formatErrors([
-        { path: '', message: 'expected a model, got 3' },
-        { path: 'nets[0].name', message: 'expected a string, got 1' },
+        { path: '', code: 'wrong-type', message: 'expected a model, got 3' },
+        { path: 'nets[0].name', code: 'wrong-type', message: 'expected a string, got 1' },
       ]),
-    ).toBe('(root): expected a model, got 3\nnets[0].name: expected a string, got 1');
-    expect(formatErrors(errorsOf(3))).toBe('(root): expected a model, got 3');
+    ).toBe(
+      '(root): expected a model, got 3 [wrong-type]\nnets[0].name: expected a string, got 1 [wrong-type]',
+    );
+    expect(formatErrors(errorsOf(3))).toBe('(root): expected a model, got 3 [wrong-type]');
   });
 
   it('decodes through the exported ModelCodec the same way', () => {

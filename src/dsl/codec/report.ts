@@ -9,8 +9,8 @@
  * @module
  */
 import type * as t from 'io-ts';
-import type { CompileError } from '../../compile/plan.js';
-import { ListType, describeValue } from './strict.js';
+import { isErrorCode, type CompileError, type ErrorCode } from '../errors.js';
+import { ListType, describeValue, type CodedValidationError } from './strict.js';
 
 const identifier = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -27,18 +27,41 @@ export const contextPath = (context: t.Context): string => {
   return path;
 };
 
-/** One CompileError per io-ts error, with the codec's message (or a generic one from its name). */
+/** The code a strict codec gave its failure; a plain io-ts codec's failure is a type mismatch. */
+const codeOf = (e: t.ValidationError | CodedValidationError): ErrorCode =>
+  'code' in e && isErrorCode(e.code) ? e.code : 'wrong-type';
+
+/** One CompileError per io-ts error, with the codec's code and message (or generic ones). */
 export const toCompileErrors = (errors: t.Errors): readonly CompileError[] =>
   errors.map((e) => ({
     path: contextPath(e.context),
+    code: codeOf(e),
     message:
       e.message ??
       `expected ${e.context[e.context.length - 1]?.type.name ?? 'a valid value'}, got ${describeValue(e.value)}`,
   }));
 
 /**
- * One line per error, `path: message`, with `(root)` for the whole document. This is what the CLI
- * prints for a bad spec or a model that does not compile.
+ * One error as one line: `path: message [code]`, `(root)` for the whole document. The path says
+ * where, the message what, and the code where to read more (`docs/errors.md#<code>`).
+ *
+ * @example
+ * import { formatError } from 'saddle';
+ * formatError({ path: 'schedule[0].data', code: 'unknown-stream', message: "phase 'critic' reads unknown stream 'trian' (streams: 'train')" });
+ * // "schedule[0].data: phase 'critic' reads unknown stream 'trian' (streams: 'train') [unknown-stream]"
  */
-export const formatErrors = (errors: readonly CompileError[]): string =>
-  errors.map((e) => `${e.path === '' ? '(root)' : e.path}: ${e.message}`).join('\n');
+export const formatError = (e: CompileError): string =>
+  `${e.path === '' ? '(root)' : e.path}: ${e.message} [${e.code}]`;
+
+/**
+ * Every error, one line each (see `formatError`), in the order they were found: what the CLI prints
+ * for a bad spec or a model that does not compile, so a user fixes them all in one pass.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { compile, formatErrors } from 'saddle';
+ * const r = compile(myModel);
+ * if (E.isLeft(r)) console.error(formatErrors(r.left));
+ * // schedule[1].update[0]: phase 'critic' updates unknown net 'discrimnator' (declared nets: 'encoder', 'decoder', 'discriminator') [unknown-net]
+ */
+export const formatErrors = (errors: readonly CompileError[]): string => errors.map(formatError).join('\n');

@@ -15,6 +15,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
+import type { ErrorCode } from '../errors.js';
 import { didYouMean } from './suggest.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -36,6 +37,25 @@ export type RecordOf<Required extends Fields, Optional extends Fields> = {
 export class ListType<A> extends t.Type<readonly A[], unknown, unknown> {
   readonly _tag = 'ListType' as const;
 }
+
+/**
+ * An io-ts validation error that also names its kind of mistake. Every failure built here carries
+ * one, so the reporter (`report.ts`) gives each decoding error the code `docs/errors.md` explains.
+ */
+export interface CodedValidationError extends t.ValidationError {
+  readonly code: ErrorCode;
+}
+
+/**
+ * A failed validation with its code and sentence: `t.failure` with the code a user can look up.
+ *
+ * @example
+ * fail(u, c, 'wrong-type', `expected a string, got ${describeValue(u)}`);
+ */
+export const fail = (u: unknown, c: t.Context, code: ErrorCode, message: string): t.Validation<never> => {
+  const error: CodedValidationError = { value: u, context: c, code, message };
+  return t.failures([error]);
+};
 
 // -------------------------------------------------------------------------------------------------
 // describing values
@@ -88,9 +108,10 @@ const leaf = <A>(
 export const finiteNumber: Codec<number> = leaf('a number', (u, c) =>
   typeof u === 'number' && Number.isFinite(u)
     ? t.success(u)
-    : t.failure(
+    : fail(
         u,
         c,
+        typeof u === 'number' ? 'out-of-range' : 'wrong-type',
         `expected ${typeof u === 'number' ? 'a finite number' : 'a number'}, got ${describeValue(u)}`,
       ),
 );
@@ -99,7 +120,12 @@ const integerAtLeast = (min: number, name: string): Codec<number> =>
   leaf(name, (u, c) =>
     typeof u === 'number' && Number.isInteger(u) && u >= min
       ? t.success(u)
-      : t.failure(u, c, `expected ${name}, got ${describeValue(u)}`),
+      : fail(
+          u,
+          c,
+          typeof u === 'number' ? 'out-of-range' : 'wrong-type',
+          `expected ${name}, got ${describeValue(u)}`,
+        ),
   );
 
 /** A width, a count, a kernel size: an integer ≥ 1. */
@@ -109,17 +135,21 @@ export const positiveInt: Codec<number> = integerAtLeast(1, 'a positive integer'
 export const nonNegativeInt: Codec<number> = integerAtLeast(0, 'a non-negative integer');
 
 export const string: Codec<string> = leaf('a string', (u, c) =>
-  typeof u === 'string' ? t.success(u) : t.failure(u, c, `expected a string, got ${describeValue(u)}`),
+  typeof u === 'string'
+    ? t.success(u)
+    : fail(u, c, 'wrong-type', `expected a string, got ${describeValue(u)}`),
 );
 
 export const boolean: Codec<boolean> = leaf('a boolean', (u, c) =>
-  typeof u === 'boolean' ? t.success(u) : t.failure(u, c, `expected true or false, got ${describeValue(u)}`),
+  typeof u === 'boolean'
+    ? t.success(u)
+    : fail(u, c, 'wrong-type', `expected true or false, got ${describeValue(u)}`),
 );
 
 /** Exactly `value` (a node's `kind` inside its own record). */
 export const literal = <V extends string>(value: V): Codec<V> =>
   leaf(`'${value}'`, (u, c) =>
-    u === value ? t.success(value) : t.failure(u, c, `expected '${value}', got ${describeValue(u)}`),
+    u === value ? t.success(value) : fail(u, c, 'wrong-type', `expected '${value}', got ${describeValue(u)}`),
   );
 
 /**
@@ -132,9 +162,10 @@ export const oneOf = <K extends string>(name: string, members: Readonly<Record<K
     if (typeof u === 'string' && hasOwn(members, u)) return t.success(u as K);
     const hint = typeof u === 'string' ? didYouMean(u, keys) : undefined;
     const listed = keys.map((k) => `'${k}'`).join(', ');
-    return t.failure(
+    return fail(
       u,
       c,
+      typeof u === 'string' ? 'unknown-value' : 'wrong-type',
       `expected ${name} (one of ${listed}), got ${describeValue(u)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`,
     );
   });
@@ -144,8 +175,8 @@ export const oneOf = <K extends string>(name: string, members: Readonly<Record<K
 export const listOf = <A>(item: Codec<A>, plural: string): Codec<readonly A[]> => {
   const name = `a list of ${plural}`;
   const validate = (u: unknown, c: t.Context): t.Validation<readonly A[]> => {
-    if (!Array.isArray(u)) return t.failure(u, c, `expected ${name}, got ${describeValue(u)}`);
-    if (isCycle(u, c)) return t.failure(u, c, cycleMessage);
+    if (!Array.isArray(u)) return fail(u, c, 'wrong-type', `expected ${name}, got ${describeValue(u)}`);
+    if (isCycle(u, c)) return fail(u, c, 'cyclic-value', cycleMessage);
     const errors: t.ValidationError[] = [];
     const out: A[] = [];
     for (let i = 0; i < u.length; i++) {
@@ -183,12 +214,12 @@ export const exactRecord = <Required extends Fields, Optional extends Fields = R
     hasOwn(required, k) ? required[k] : hasOwn(optional, k) ? optional[k] : undefined;
 
   const validate = (u: unknown, c: t.Context): t.Validation<A> => {
-    if (!isRecord(u)) return t.failure(u, c, `expected ${name}, got ${describeValue(u)}`);
-    if (isCycle(u, c)) return t.failure(u, c, cycleMessage);
+    if (!isRecord(u)) return fail(u, c, 'wrong-type', `expected ${name}, got ${describeValue(u)}`);
+    if (isCycle(u, c)) return fail(u, c, 'cyclic-value', cycleMessage);
     const errors: t.ValidationError[] = [];
     const out: Record<string, unknown> = {};
     const claimed = new Set<string>();
-    const unknownErrors: t.ValidationError[] = [];
+    const unknownErrors: CodedValidationError[] = [];
     for (const k of Object.keys(u)) {
       if (fieldCodec(k) !== undefined) continue;
       const hint = didYouMean(
@@ -201,6 +232,7 @@ export const exactRecord = <Required extends Fields, Optional extends Fields = R
       unknownErrors.push({
         value: u[k],
         context: t.appendContext(c, k, t.never, u[k]),
+        code: 'unknown-field',
         message: `unknown field '${k}' (${expected})`,
       });
     }
@@ -208,11 +240,13 @@ export const exactRecord = <Required extends Fields, Optional extends Fields = R
       const codec = fieldCodec(k) as t.Mixed;
       if (!hasOwn(u, k)) {
         if (hasOwn(required, k) && !claimed.has(k)) {
-          errors.push({
+          const missing: CodedValidationError = {
             value: undefined,
             context: t.appendContext(c, k, codec, undefined),
+            code: 'missing-field',
             message: `missing (expected ${codec.name})`,
-          });
+          };
+          errors.push(missing);
         }
         continue;
       }
@@ -264,14 +298,15 @@ export const taggedUnion = <A extends { readonly kind: string }>(
   const expected = `expected one of: ${kinds.join(', ')}`;
 
   const validate = (u: unknown, c: t.Context): t.Validation<A> => {
-    if (!isRecord(u)) return t.failure(u, c, `expected ${name}, got ${describeValue(u)}`);
+    if (!isRecord(u)) return fail(u, c, 'wrong-type', `expected ${name}, got ${describeValue(u)}`);
     const kind = u['kind'];
     const member = typeof kind === 'string' && hasOwn(table, kind) ? table[kind] : undefined;
     if (member === undefined) {
       const where = t.appendContext(c, 'kind', t.never, kind);
-      if (!hasOwn(u, 'kind')) return t.failure(kind, where, `missing: ${name} needs a kind (${expected})`);
+      if (!hasOwn(u, 'kind'))
+        return fail(kind, where, 'missing-field', `missing: ${name} needs a kind (${expected})`);
       const shown = typeof kind === 'string' ? `'${kind}'` : describeValue(kind);
-      return t.failure(kind, where, `unknown ${noun} kind ${shown} (${expected})`);
+      return fail(kind, where, 'unknown-kind', `unknown ${noun} kind ${shown} (${expected})`);
     }
     return member.validate(u, c);
   };
