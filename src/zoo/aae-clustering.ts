@@ -21,7 +21,7 @@
  * `classify` view is the cluster assignment probabilities q(y|x); cluster → label accuracy
  * (the paper's error rate) is an evaluation, not part of the model.
  *
- * @module
+ * @module saddle/zoo/aae-clustering
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -30,6 +30,15 @@ import { categoricalAae } from './categorical.js';
 import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 
+/**
+ * The options of `aae-clustering`, as an io-ts codec (and, under the same name, their type).
+ * Command-line overrides (`--set clusters=30`) and JSON option files are decoded with it, so a bad
+ * value is an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * AaeClusteringOptions.is({ ...aaeClusteringDefaults, clusters: 30 }); // true
+ * resolveOptions(aaeClustering, ['clusters=30']); // Right: the defaults with these overrides
+ */
 export const AaeClusteringOptions = t.type(
   {
     clusters: PositiveInt,
@@ -45,6 +54,13 @@ export const AaeClusteringOptions = t.type(
 );
 export type AaeClusteringOptions = t.TypeOf<typeof AaeClusteringOptions>;
 
+/**
+ * The paper's settings for `aae-clustering`: what `saddle train aae-clustering` builds when no
+ * option is set (the module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildAaeClustering({ ...aaeClusteringDefaults, clusters: 30 });
+ */
 export const aaeClusteringDefaults: AaeClusteringOptions = {
   clusters: 16,
   latent: 10,
@@ -56,12 +72,28 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
   beta1: 0.5,
 };
 
-/** Build the clustering AAE: the §5 model without its labeled phase, over `clusters` categories. */
+/**
+ * Build the clustering AAE: the §5 model without its labeled phase, over `clusters` categories.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildAaeClustering(aaeClusteringDefaults));
+ * compile(buildAaeClustering(aaeClusteringDefaults, { x: [81], classes: 10 }));
+ */
 export const buildAaeClustering = (o: AaeClusteringOptions, data: DataDecl = mnist): Model => {
   const aae = categoricalAae(o, o.clusters, data);
   return model('aae-clustering', { data, nets: aae.nets, schedule: aae.phases, views: aae.views });
 };
 
+/**
+ * The `aae-clustering` zoo entry — unsupervised clustering with an AAE (§6): a Cat(k) cluster head
+ * and a Gaussian style code, both adversarial. `saddle train aae-clustering`,
+ * `zoo['aae-clustering']` and this value are the same entry.
+ *
+ * @example
+ * import { aaeClustering } from 'saddle/zoo/aae-clustering';
+ * const plan = compile(aaeClustering.build({ ...aaeClustering.defaults, clusters: 30 }));
+ */
 export const aaeClustering: ZooEntry<AaeClusteringOptions> = {
   id: 'aae-clustering',
   paper: 'Makhzani et al. 2015, Adversarial Autoencoders, §6',

@@ -36,7 +36,7 @@
  * `prior` = W_c y' + z' for prior draws y', z' (the distribution codes are pushed towards);
  * `sample` = decoder of that draw; `reconstruct` = decoder(code).
  *
- * @module
+ * @module saddle/zoo/aae-dimred
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -62,6 +62,15 @@ import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 import { pixels } from './data.js';
 
+/**
+ * The options of `aae-dimred`, as an io-ts codec (and, under the same name, their type).
+ * Command-line overrides (`--set n=3`) and JSON option files are decoded with it, so a bad value is
+ * an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * AaeDimredOptions.is({ ...aaeDimredDefaults, n: 3 }); // true
+ * resolveOptions(aaeDimred, ['n=3']); // Right: the defaults with these overrides
+ */
 export const AaeDimredOptions = t.type(
   {
     n: PositiveInt,
@@ -78,6 +87,13 @@ export const AaeDimredOptions = t.type(
 );
 export type AaeDimredOptions = t.TypeOf<typeof AaeDimredOptions>;
 
+/**
+ * The paper's settings for `aae-dimred`: what `saddle train aae-dimred` builds when no option is
+ * set (the module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildAaeDimred({ ...aaeDimredDefaults, n: 3 });
+ */
 export const aaeDimredDefaults: AaeDimredOptions = {
   n: 2,
   clusters: 20,
@@ -90,7 +106,14 @@ export const aaeDimredDefaults: AaeDimredOptions = {
   beta1: 0.5,
 };
 
-/** Build the dimensionality-reduction AAE: code = W_c y + z, adversaries on y and z. */
+/**
+ * Build the dimensionality-reduction AAE: code = W_c y + z, adversaries on y and z.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildAaeDimred(aaeDimredDefaults));
+ * compile(buildAaeDimred(aaeDimredDefaults, { x: [81], classes: 10 }));
+ */
 export const buildAaeDimred = (o: AaeDimredOptions, data: DataDecl = mnist): Model => {
   const encoder = categoricalEncoder({ hidden: o.hidden, classes: o.clusters, style: o.n });
   const clusterHeads = net<'label', 'code'>('clusterHeads', [dense(o.n, { bias: false })]);
@@ -150,6 +173,15 @@ export const buildAaeDimred = (o: AaeDimredOptions, data: DataDecl = mnist): Mod
   });
 };
 
+/**
+ * The `aae-dimred` zoo entry — dimensionality reduction with an AAE (§7): the code is a learned
+ * cluster head W_c·y plus a Gaussian style z. `saddle train aae-dimred`, `zoo['aae-dimred']` and
+ * this value are the same entry.
+ *
+ * @example
+ * import { aaeDimred } from 'saddle/zoo/aae-dimred';
+ * const plan = compile(aaeDimred.build({ ...aaeDimred.defaults, n: 3 }));
+ */
 export const aaeDimred: ZooEntry<AaeDimredOptions> = {
   id: 'aae-dimred',
   paper: 'Makhzani et al. 2015, Adversarial Autoencoders, §7',

@@ -38,7 +38,7 @@
  * Views: `sample` = decoder(z', y') with y' a categorical draw; `encode` = the style code z;
  * `classify` = q(y|x); `prior` = style prior draws; `reconstruct` = decoder(q(x)).
  *
- * @module
+ * @module saddle/zoo/aae-semisupervised
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -57,6 +57,15 @@ import { categoricalAae } from './categorical.js';
 import { Beta, GanFormOption, labelCount, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 
+/**
+ * The options of `aae-semisupervised`, as an io-ts codec (and, under the same name, their type).
+ * Command-line overrides (`--set labels=1000`) and JSON option files are decoded with it, so a bad
+ * value is an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * AaeSemisupervisedOptions.is({ ...aaeSemisupervisedDefaults, labels: 1000 }); // true
+ * resolveOptions(aaeSemisupervised, ['labels=1000']); // Right: the defaults with these overrides
+ */
 export const AaeSemisupervisedOptions = t.type(
   {
     latent: PositiveInt,
@@ -73,6 +82,13 @@ export const AaeSemisupervisedOptions = t.type(
 );
 export type AaeSemisupervisedOptions = t.TypeOf<typeof AaeSemisupervisedOptions>;
 
+/**
+ * The paper's settings for `aae-semisupervised`: what `saddle train aae-semisupervised` builds when
+ * no option is set (the module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildAaeSemisupervised({ ...aaeSemisupervisedDefaults, labels: 1000 });
+ */
 export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
   latent: 10,
   hidden: 1000,
@@ -85,7 +101,14 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
   beta1: 0.5,
 };
 
-/** Build the semi-supervised AAE: reconstruction, two-critic regularization, labeled cross-entropy. */
+/**
+ * Build the semi-supervised AAE: reconstruction, two-critic regularization, labeled cross-entropy.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildAaeSemisupervised(aaeSemisupervisedDefaults));
+ * compile(buildAaeSemisupervised(aaeSemisupervisedDefaults, { x: [81], classes: 10 }));
+ */
 export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions, data: DataDecl = mnist): Model => {
   const aae = categoricalAae(o, data.classes, data);
   return model('aae-semisupervised', {
@@ -108,6 +131,15 @@ export const buildAaeSemisupervised = (o: AaeSemisupervisedOptions, data: DataDe
   });
 };
 
+/**
+ * The `aae-semisupervised` zoo entry — the semi-supervised AAE (§5): a Cat(y) class head and a
+ * Gaussian style code, with a few labels training the class head. `saddle train
+ * aae-semisupervised`, `zoo['aae-semisupervised']` and this value are the same entry.
+ *
+ * @example
+ * import { aaeSemisupervised } from 'saddle/zoo/aae-semisupervised';
+ * const plan = compile(aaeSemisupervised.build({ ...aaeSemisupervised.defaults, labels: 1000 }));
+ */
 export const aaeSemisupervised: ZooEntry<AaeSemisupervisedOptions> = {
   id: 'aae-semisupervised',
   paper: 'Makhzani et al. 2015, Adversarial Autoencoders, §5',

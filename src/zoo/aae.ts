@@ -28,7 +28,7 @@
  * - Priors: `gaussian` N(0, I) (latent 8 for the Parzen results), `mixture10` (10 2-D Gaussians)
  *   and `swissroll` (both need `latent=2`).
  *
- * @module
+ * @module saddle/zoo/aae
  */
 import * as t from 'io-ts';
 import type { DataDecl, Dist, Model } from '../dsl/ast.js';
@@ -60,6 +60,15 @@ import type { Sym } from '../dsl/symbol.js';
 import { pixels } from './data.js';
 import type { ZooEntry } from './entry.js';
 
+/**
+ * The options of `aae`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set prior=mixture10`) and JSON option files are decoded with it, so a bad value is
+ * an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * AaeOptions.is({ ...aaeDefaults, latent: 2, prior: 'mixture10' }); // true
+ * resolveOptions(aae, ['latent=2', 'prior=mixture10']); // Right: the defaults with these overrides
+ */
 export const AaeOptions = t.type(
   {
     latent: t.number,
@@ -78,6 +87,13 @@ export const AaeOptions = t.type(
 );
 export type AaeOptions = t.TypeOf<typeof AaeOptions>;
 
+/**
+ * The paper's settings for `aae`: what `saddle train aae` builds when no option is set (the module
+ * comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildAae({ ...aaeDefaults, latent: 2, prior: 'mixture10' });
+ */
 export const aaeDefaults: AaeOptions = {
   latent: 8,
   hidden: 1000,
@@ -95,6 +111,17 @@ export const aaeDefaults: AaeOptions = {
 const priorOf = (o: AaeOptions): Dist =>
   o.prior === 'gaussian' ? gaussian(o.latent) : o.prior === 'mixture10' ? aaeMixture() : swissRoll();
 
+/**
+ * Build the paper's adversarial autoencoder: an autoencoder whose codes are matched to a prior by a
+ * GAN on the code, from its options. Pure: the same options give the same model value. `data`
+ * (MNIST by default) sets the input width and class count, so the architecture also runs on small
+ * synthetic sets.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildAae(aaeDefaults));
+ * compile(buildAae(aaeDefaults, { x: [81], classes: 10 }));
+ */
 export const buildAae = (o: AaeOptions, data: DataDecl = mnist): Model => {
   const encoderOut = o.posterior === 'gaussian' ? 2 * o.latent : o.latent;
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden, encoderOut]));
@@ -147,6 +174,15 @@ export const buildAae = (o: AaeOptions, data: DataDecl = mnist): Model => {
   });
 };
 
+/**
+ * The `aae` zoo entry — the paper's adversarial autoencoder: an autoencoder whose codes are matched
+ * to a prior by a GAN on the code. `saddle train aae`, `zoo['aae']` and this value are the same
+ * entry.
+ *
+ * @example
+ * import { aae } from 'saddle/zoo/aae';
+ * const plan = compile(aae.build({ ...aae.defaults, latent: 2, prior: 'mixture10' }));
+ */
 export const aae: ZooEntry<AaeOptions> = {
   id: 'aae',
   paper: 'Makhzani et al. 2015, Adversarial Autoencoders',

@@ -53,7 +53,7 @@
  * Views: `sample` = G(z_p, ε); `encode` = E(x, η); `prior` = z_p ~ N(0, I);
  * `reconstruct` = G(E(x, η), ε).
  *
- * @module
+ * @module saddle/zoo/bavae
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -79,6 +79,15 @@ import { Beta, PositiveInt, PositiveNumber, Widths } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 import { pixels } from './data.js';
 
+/**
+ * The options of `bavae`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set criticSteps=5`) and JSON option files are decoded with it, so a bad value is an
+ * error naming the option instead of a model that fails later.
+ *
+ * @example
+ * BavaeOptions.is({ ...bavaeDefaults, criticSteps: 5 }); // true
+ * resolveOptions(bavae, ['criticSteps=5']); // Right: the defaults with these overrides
+ */
 export const BavaeOptions = t.type(
   {
     latent: PositiveInt,
@@ -95,6 +104,13 @@ export const BavaeOptions = t.type(
 );
 export type BavaeOptions = t.TypeOf<typeof BavaeOptions>;
 
+/**
+ * The paper's settings for `bavae`: what `saddle train bavae` builds when no option is set (the
+ * module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildBavae({ ...bavaeDefaults, criticSteps: 5 });
+ */
 export const bavaeDefaults: BavaeOptions = {
   latent: 8,
   hidden: [512, 512],
@@ -110,6 +126,11 @@ export const bavaeDefaults: BavaeOptions = {
 /**
  * Build the Biadversarial VAE: an implicit encoder and decoder against a reverse-KL posterior
  * critic and a forward-KL decoder critic, both on (x, z) pairs.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildBavae(bavaeDefaults));
+ * compile(buildBavae(bavaeDefaults, { x: [81], classes: 10 }));
  */
 export const buildBavae = (o: BavaeOptions, data: DataDecl = mnist): Model => {
   const encoder = net<'data', 'code'>('encoder', mlp([...o.hidden, o.latent]));
@@ -164,6 +185,15 @@ export const buildBavae = (o: BavaeOptions, data: DataDecl = mnist): Model => {
   });
 };
 
+/**
+ * The `bavae` zoo entry — the Biadversarial VAE: implicit encoder and decoder trained against a
+ * reverse-KL and a forward-KL critic on (x, z) pairs. `saddle train bavae`, `zoo['bavae']` and this
+ * value are the same entry.
+ *
+ * @example
+ * import { bavae } from 'saddle/zoo/bavae';
+ * const plan = compile(bavae.build({ ...bavae.defaults, criticSteps: 5 }));
+ */
 export const bavae: ZooEntry<BavaeOptions> = {
   id: 'bavae',
   paper: 'Fickinger 2018, Biadversarial Variational Autoencoder',

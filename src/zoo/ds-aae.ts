@@ -54,7 +54,7 @@
  * Views: `sample` = decoder(y ~ N(0, I)); `encode` = enc(x); `prior` = N(0, I) draws;
  * `reconstruct` = decoder(enc(x)).
  *
- * @module
+ * @module saddle/zoo/ds-aae
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -104,6 +104,15 @@ const FeatureSeed = new t.Type<number, number, unknown>(
   t.identity,
 );
 
+/**
+ * The options of `ds-aae`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set features=2048`) and JSON option files are decoded with it, so a bad value is an
+ * error naming the option instead of a model that fails later.
+ *
+ * @example
+ * DsAaeOptions.is({ ...dsAaeDefaults, features: 2048 }); // true
+ * resolveOptions(dsAae, ['features=2048']); // Right: the defaults with these overrides
+ */
 export const DsAaeOptions = t.type(
   {
     latent: PositiveInt,
@@ -123,6 +132,13 @@ export const DsAaeOptions = t.type(
 );
 export type DsAaeOptions = t.TypeOf<typeof DsAaeOptions>;
 
+/**
+ * The paper's settings for `ds-aae`: what `saddle train ds-aae` builds when no option is set (the
+ * module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildDsAae({ ...dsAaeDefaults, features: 2048 });
+ */
 export const dsAaeDefaults: DsAaeOptions = {
   latent: 6,
   hidden: [1024, 512, 216],
@@ -141,6 +157,11 @@ export const dsAaeDefaults: DsAaeOptions = {
 /**
  * Build the DS-AAE: reconstruction, then the random-feature witness game between a penalized
  * linear adversary and the encoder.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildDsAae(dsAaeDefaults));
+ * compile(buildDsAae(dsAaeDefaults, { x: [81], classes: 10 }));
  */
 export const buildDsAae = (o: DsAaeOptions, data: DataDecl = mnist): Model => {
   const encoder = net<'data', 'code'>(
@@ -191,6 +212,15 @@ export const buildDsAae = (o: DsAaeOptions, data: DataDecl = mnist): Model => {
   });
 };
 
+/**
+ * The `ds-aae` zoo entry — the doubly stochastic AAE: a penalized linear adversary on random
+ * Fourier features plays a witness game against the encoder. `saddle train ds-aae`, `zoo['ds-aae']`
+ * and this value are the same entry.
+ *
+ * @example
+ * import { dsAae } from 'saddle/zoo/ds-aae';
+ * const plan = compile(dsAae.build({ ...dsAae.defaults, features: 2048 }));
+ */
 export const dsAae: ZooEntry<DsAaeOptions> = {
   id: 'ds-aae',
   paper: 'Azarafrooz 2017, Doubly Stochastic Adversarial Autoencoder',

@@ -11,6 +11,17 @@ import type * as t from 'io-ts';
 import type { Model } from '../dsl/ast.js';
 import type { CompileError } from '../compile/plan.js';
 
+/**
+ * A paper's model as a function of typed options: its id and citation, an io-ts codec of the
+ * options with the paper's defaults, its mini-batch size, and a pure `build`. Why a function of
+ * options rather than a fixed model: `--set key=value` variations (a 2-D code, another prior) are
+ * then decoded, checked and rebuilt the same way for every entry.
+ *
+ * @example
+ * const entry: ZooEntry<AaeOptions> = aae;
+ * const m: Model = entry.build({ ...entry.defaults, latent: 2, prior: 'mixture10' });
+ * console.log(`${entry.id}: ${entry.paper}, batch ${entry.batchSize}`);
+ */
 export interface ZooEntry<O extends Record<string, unknown> = Record<string, unknown>> {
   /** The CLI id (`saddle train <id>`); part of the CLI contract. */
   readonly id: string;
@@ -44,6 +55,11 @@ const describeValue = (v: unknown): string => (typeof v === 'string' ? `"${v}"` 
 /**
  * Apply `key=value` overrides to an entry's defaults and decode the result, or return every
  * problem: unknown keys, malformed pairs, values the codec rejects (with the option's name).
+ *
+ * @example
+ * const options = resolveOptions(zoo['aae']!, ['latent=2', 'prior=swissroll']);
+ * if (E.isLeft(options)) console.error(formatErrors(options.left));
+ * else compile(zoo['aae']!.build(options.right));
  */
 export const resolveOptions = <O extends Record<string, unknown>>(
   entry: ZooEntry<O>,

@@ -23,7 +23,12 @@ import { vaeGan } from './vae-gan.js';
 export type { ZooEntry } from './entry.js';
 export { resolveOptions } from './entry.js';
 
-/** All entries, in the order `saddle zoo` lists them. */
+/**
+ * All entries, in the order `saddle zoo` lists them.
+ *
+ * @example
+ * for (const e of entries) console.log(e.id.padEnd(20), e.summary);   // what `saddle zoo` prints
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries have different option types
 export const entries: readonly ZooEntry<any>[] = [
   aae,
@@ -40,7 +45,13 @@ export const entries: readonly ZooEntry<any>[] = [
   bavae,
 ];
 
-/** Entries by id. */
+/**
+ * Entries by id.
+ *
+ * @example
+ * const entry = zoo['mmd-ae'];
+ * if (entry !== undefined) compile(entry.build(entry.defaults));
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const zoo: Readonly<Record<string, ZooEntry<any>>> = Object.fromEntries(entries.map((e) => [e.id, e]));
 

@@ -34,7 +34,7 @@
  * Views: as `lp-aae`, with `sample` = dec(CG(z, s)) for fresh s, and `classify` = Q(x), the class
  * of s Q reads off an image (real digits included).
  *
- * @module
+ * @module saddle/zoo/lp-aae-conditional
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -43,22 +43,54 @@ import { PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 import { buildLpAaeModel, LpAaeOptions, lpAaeDefaults } from './lp-aae.js';
 
+/**
+ * The options of `lp-aae-conditional`, as an io-ts codec (and, under the same name, their type).
+ * Command-line overrides (`--set miWeight=0.5`) and JSON option files are decoded with it, so a bad
+ * value is an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * LpAaeConditionalOptions.is({ ...lpAaeConditionalDefaults, miWeight: 0.5 }); // true
+ * resolveOptions(lpAaeConditional, ['miWeight=0.5']); // Right: the defaults with these overrides
+ */
 export const LpAaeConditionalOptions = t.intersection(
   [LpAaeOptions, t.type({ classes: PositiveInt, miWeight: PositiveNumber })],
   'LpAaeConditionalOptions',
 );
 export type LpAaeConditionalOptions = t.TypeOf<typeof LpAaeConditionalOptions>;
 
+/**
+ * The paper's settings for `lp-aae-conditional`: what `saddle train lp-aae-conditional` builds when
+ * no option is set (the module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildLpAaeConditional({ ...lpAaeConditionalDefaults, miWeight: 0.5 });
+ */
 export const lpAaeConditionalDefaults: LpAaeConditionalOptions = {
   ...lpAaeDefaults,
   classes: 10,
   miWeight: 1,
 };
 
-/** Build the conditional LP-AAE: CG(z, s), s ~ Cat(classes), and the InfoGAN term with Q. */
+/**
+ * Build the conditional LP-AAE: CG(z, s), s ~ Cat(classes), and the InfoGAN term with Q.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildLpAaeConditional(lpAaeConditionalDefaults));
+ * compile(buildLpAaeConditional(lpAaeConditionalDefaults, { x: [81], classes: 10 }));
+ */
 export const buildLpAaeConditional = (o: LpAaeConditionalOptions, data: DataDecl = mnist): Model =>
   buildLpAaeModel(o, { classes: o.classes, miWeight: o.miWeight }, data);
 
+/**
+ * The `lp-aae-conditional` zoo entry — the conditional learned-prior AAE: the code generator also
+ * reads a category s, kept recoverable by an InfoGAN term. `saddle train lp-aae-conditional`,
+ * `zoo['lp-aae-conditional']` and this value are the same entry.
+ *
+ * @example
+ * import { lpAaeConditional } from 'saddle/zoo/lp-aae-conditional';
+ * const plan = compile(lpAaeConditional.build({ ...lpAaeConditional.defaults, miWeight: 0.5 }));
+ */
 export const lpAaeConditional: ZooEntry<LpAaeConditionalOptions> = {
   id: 'lp-aae-conditional',
   paper: 'Wang, Ko & Peng 2018, Learning Priors for Adversarial Autoencoders (conditional)',

@@ -56,7 +56,7 @@
  * Views: `sample` = dec(CG(z)); `prior` = CG(z), the learned prior; `encode` = enc(x);
  * `reconstruct` = dec(enc(x)).
  *
- * @module
+ * @module saddle/zoo/lp-aae
  */
 import * as t from 'io-ts';
 import type { DataDecl, Loss, Model, Step } from '../dsl/ast.js';
@@ -89,6 +89,15 @@ import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import { pixels } from './data.js';
 import type { ZooEntry } from './entry.js';
 
+/**
+ * The options of `lp-aae`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set reconstruction=pixels`) and JSON option files are decoded with it, so a bad
+ * value is an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * LpAaeOptions.is({ ...lpAaeDefaults, reconstruction: 'pixels' }); // true
+ * resolveOptions(lpAae, ['reconstruction=pixels']); // Right: the defaults with these overrides
+ */
 export const LpAaeOptions = t.type(
   {
     latent: PositiveInt,
@@ -106,6 +115,13 @@ export const LpAaeOptions = t.type(
 );
 export type LpAaeOptions = t.TypeOf<typeof LpAaeOptions>;
 
+/**
+ * The paper's settings for `lp-aae`: what `saddle train lp-aae` builds when no option is set (the
+ * module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildLpAae({ ...lpAaeDefaults, reconstruction: 'pixels' });
+ */
 export const lpAaeDefaults: LpAaeOptions = {
   latent: 8,
   noise: 8,
@@ -119,7 +135,13 @@ export const lpAaeDefaults: LpAaeOptions = {
   steps: 'simultaneous',
 };
 
-/** The conditional variant's extras: s ~ Cat(classes) into CG, and the InfoGAN term's weight. */
+/**
+ * The conditional variant's extras: s ~ Cat(classes) into CG, and the InfoGAN term's weight.
+ *
+ * @example
+ * const conditioning: LpAaeConditioning = { classes: 10, miWeight: 1 };
+ * buildLpAaeModel(lpAaeDefaults, conditioning);   // what lp-aae-conditional builds
+ */
 export interface LpAaeConditioning {
   readonly classes: number;
   readonly miWeight: number;
@@ -130,6 +152,10 @@ export interface LpAaeConditioning {
  * s ~ Cat(classes) uniform, and a net `q` predicting s from dec(CG(z, s)) joins the prior
  * improvement phase, where the decoder, CG and q also minimize `miWeight` × the negated
  * mutual-information bound (the model is then named `lp-aae-conditional`).
+ *
+ * @example
+ * buildLpAaeModel(lpAaeDefaults, null);                          // lp-aae
+ * buildLpAaeModel(lpAaeDefaults, { classes: 10, miWeight: 1 });  // lp-aae-conditional
  */
 export const buildLpAaeModel = (
   o: LpAaeOptions,
@@ -202,9 +228,25 @@ export const buildLpAaeModel = (
   });
 };
 
-/** Build the unconditional LP-AAE. */
+/**
+ * Build the unconditional LP-AAE.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildLpAae(lpAaeDefaults));
+ * compile(buildLpAae(lpAaeDefaults, { x: [81], classes: 10 }));
+ */
 export const buildLpAae = (o: LpAaeOptions, data: DataDecl = mnist): Model => buildLpAaeModel(o, null, data);
 
+/**
+ * The `lp-aae` zoo entry — the AAE with a learned prior: a code generator trained against a code
+ * and an image discriminator. `saddle train lp-aae`, `zoo['lp-aae']` and this value are the same
+ * entry.
+ *
+ * @example
+ * import { lpAae } from 'saddle/zoo/lp-aae';
+ * const plan = compile(lpAae.build({ ...lpAae.defaults, reconstruction: 'pixels' }));
+ */
 export const lpAae: ZooEntry<LpAaeOptions> = {
   id: 'lp-aae',
   paper: 'Wang, Ko & Peng 2018, Learning Priors for Adversarial Autoencoders',

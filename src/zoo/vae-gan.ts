@@ -47,7 +47,7 @@
  *
  * Views: `sample` = Dec(z_p); `encode` = μ(x); `prior` = z_p; `reconstruct` = Dec(μ(x)).
  *
- * @module
+ * @module saddle/zoo/vae-gan
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -78,6 +78,15 @@ import { GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
 import { pixels } from './data.js';
 import type { ZooEntry } from './entry.js';
 
+/**
+ * The options of `vae-gan`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set steps=sequential`) and JSON option files are decoded with it, so a bad value is
+ * an error naming the option instead of a model that fails later.
+ *
+ * @example
+ * VaeGanOptions.is({ ...vaeGanDefaults, steps: 'sequential' }); // true
+ * resolveOptions(vaeGan, ['steps=sequential']); // Right: the defaults with these overrides
+ */
 export const VaeGanOptions = t.type(
   {
     latent: PositiveInt,
@@ -92,6 +101,13 @@ export const VaeGanOptions = t.type(
 );
 export type VaeGanOptions = t.TypeOf<typeof VaeGanOptions>;
 
+/**
+ * The paper's settings for `vae-gan`: what `saddle train vae-gan` builds when no option is set (the
+ * module comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildVaeGan({ ...vaeGanDefaults, steps: 'sequential' });
+ */
 export const vaeGanDefaults: VaeGanOptions = {
   latent: 8,
   hidden: 512,
@@ -105,6 +121,11 @@ export const vaeGanDefaults: VaeGanOptions = {
 /**
  * Build VAE/GAN: encoder, decoder and discriminator phases (one simultaneous group by default),
  * with the reconstruction measured in the discriminator's `featureLayer`-th hidden layer.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildVaeGan(vaeGanDefaults));
+ * compile(buildVaeGan(vaeGanDefaults, { x: [81], classes: 10 }));
  */
 export const buildVaeGan = (o: VaeGanOptions, data: DataDecl = mnist): Model => {
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, o.hidden, 2 * o.latent]));
@@ -160,6 +181,15 @@ export const buildVaeGan = (o: VaeGanOptions, data: DataDecl = mnist): Model => 
   });
 };
 
+/**
+ * The `vae-gan` zoo entry — VAE/GAN: a VAE whose reconstruction is measured in a GAN
+ * discriminator's hidden layer. `saddle train vae-gan`, `zoo['vae-gan']` and this value are the
+ * same entry.
+ *
+ * @example
+ * import { vaeGan } from 'saddle/zoo/vae-gan';
+ * const plan = compile(vaeGan.build({ ...vaeGan.defaults, steps: 'sequential' }));
+ */
 export const vaeGan: ZooEntry<VaeGanOptions> = {
   id: 'vae-gan',
   paper: 'Larsen et al. 2016, Autoencoding beyond pixels using a learned similarity metric',

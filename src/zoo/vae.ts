@@ -24,7 +24,7 @@
  * Views: `sample` = decoder(z ~ N(0, I)); `encode` = μ(x) (the posterior mean, for latent plots);
  * `prior` = N(0, I) draws; `reconstruct` = decoder(μ(x)).
  *
- * @module
+ * @module saddle/zoo/vae
  */
 import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
@@ -52,6 +52,15 @@ import { PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 import { pixels } from './data.js';
 
+/**
+ * The options of `vae`, as an io-ts codec (and, under the same name, their type). Command-line
+ * overrides (`--set latent=2`) and JSON option files are decoded with it, so a bad value is an
+ * error naming the option instead of a model that fails later.
+ *
+ * @example
+ * VaeOptions.is({ ...vaeDefaults, latent: 2 }); // true
+ * resolveOptions(vae, ['latent=2']); // Right: the defaults with these overrides
+ */
 export const VaeOptions = t.type(
   {
     latent: PositiveInt,
@@ -63,6 +72,13 @@ export const VaeOptions = t.type(
 );
 export type VaeOptions = t.TypeOf<typeof VaeOptions>;
 
+/**
+ * The paper's settings for `vae`: what `saddle train vae` builds when no option is set (the module
+ * comment says where saddle departs from the paper and why).
+ *
+ * @example
+ * const m = buildVae({ ...vaeDefaults, latent: 2 });
+ */
 export const vaeDefaults: VaeOptions = {
   latent: 20,
   hidden: 500,
@@ -70,7 +86,14 @@ export const vaeDefaults: VaeOptions = {
   learningRate: 1e-3,
 };
 
-/** Build the VAE: one phase minimizing reconstruction + KL over encoder and decoder. */
+/**
+ * Build the VAE: one phase minimizing reconstruction + KL over encoder and decoder.
+ *
+ * @example
+ * // the paper's model on MNIST, and the same architecture for 9×9 tinyDigits:
+ * compile(buildVae(vaeDefaults));
+ * compile(buildVae(vaeDefaults, { x: [81], classes: 10 }));
+ */
 export const buildVae = (o: VaeOptions, data: DataDecl = mnist): Model => {
   const hidden = o.activation === 'tanh' ? tanh : relu;
   const encoder = net<'data', 'code'>('encoder', mlp([o.hidden, 2 * o.latent], { hidden }));
@@ -101,6 +124,14 @@ export const buildVae = (o: VaeOptions, data: DataDecl = mnist): Model => {
   });
 };
 
+/**
+ * The `vae` zoo entry — the Gaussian VAE baseline: reparameterized encoder, Bernoulli decoder,
+ * reconstruction + KL. `saddle train vae`, `zoo['vae']` and this value are the same entry.
+ *
+ * @example
+ * import { vae } from 'saddle/zoo/vae';
+ * const plan = compile(vae.build({ ...vae.defaults, latent: 2 }));
+ */
 export const vae: ZooEntry<VaeOptions> = {
   id: 'vae',
   paper: 'Kingma & Welling 2014, Auto-Encoding Variational Bayes',
