@@ -16,6 +16,7 @@
  */
 export * from './dsl/index.js';
 export { decodeModel, encodeModel, parseModelJson, formatErrors, ModelCodec } from './dsl/codec.js';
+export { modelJsonSchema, modelJsonSchemaText, type JsonSchema } from './dsl/schema.js';
 export { formatError } from './dsl/codec/report.js';
 export { errorCatalog, errorCodes, errorDocs, errorStages, isErrorCode, issue } from './dsl/errors.js';
 export type { ErrorCode, ErrorInfo, ErrorStage } from './dsl/errors.js';

@@ -13,6 +13,7 @@ import { compileFailure } from './errors.js';
 import { resolveModel } from './resolve.js';
 import { evalCommand } from './eval.js';
 import { sampleCommand } from './sample.js';
+import { schemaCommand } from './schema.js';
 import { trainCommand } from './train.js';
 
 export type Command = (args: readonly string[]) => Promise<number>;
@@ -22,6 +23,7 @@ export const helpText = `saddle — typed adversarial-autoencoder models on Tens
 usage:
   saddle zoo                                      list the zoo entries
   saddle spec <zoo-id> [--set key=value ...]      print the model's JSON spec
+  saddle schema                                   print the JSON Schema of spec files (for editors)
   saddle explain <zoo-id | spec.json> [--set key=value ...]
                                                   print the compiled plan, or every error (exit 2)
   saddle train <zoo-id | spec.json> [--set key=value ...] [--epochs N | --steps N]
@@ -68,6 +70,7 @@ const explainCommand: Command = async (args) => {
 export const commands: Readonly<Record<string, Command>> = {
   zoo: zooCommand,
   spec: specCommand,
+  schema: schemaCommand,
   explain: explainCommand,
   train: trainCommand,
   sample: sampleCommand,

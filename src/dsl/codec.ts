@@ -62,6 +62,7 @@ import {
   positiveInt,
   string,
   taggedUnion,
+  withStructure,
 } from './codec/strict.js';
 
 export type { Codec } from './codec/strict.js';
@@ -284,6 +285,7 @@ const streamLabels: Codec<StreamDecl['labels']> = new t.Type<StreamDecl['labels'
         : fail(u, c, 'wrong-type', `expected 'none', 'all' or { "count": n }, got ${describeValue(u)}`),
   (a) => (typeof a === 'string' ? a : labelCount.encode(a)),
 );
+withStructure(streamLabels, { tag: 'anyOf', members: [labelChoice, labelCount] });
 
 /** A named batch stream and which labels it exposes. */
 export const StreamDeclCodec: Codec<StreamDecl> = exactRecord('a stream', {
@@ -317,11 +319,30 @@ export const ModelCodec: Codec<Model> = exactRecord('a model', {
 // -------------------------------------------------------------------------------------------------
 
 /**
+ * The key a spec file may use to name its JSON Schema, so editors validate and complete it
+ * (`"$schema": "./node_modules/saddle/schema/saddle-model.schema.json"`). It says where the file's
+ * schema is, not what the model is: decoding checks that it is a string and drops it.
+ */
+export const schemaKey = '$schema';
+
+/** `json` without its `$schema` key, and the error for a `$schema` that is not a string. */
+const splitSchemaKey = (json: unknown): { readonly spec: unknown; readonly errors: CompileError[] } => {
+  if (!isRecord(json) || !Object.hasOwn(json, schemaKey)) return { spec: json, errors: [] };
+  const { [schemaKey]: schema, ...spec } = json;
+  const message = `expected a string (the path or URL of this file's JSON Schema), got ${describeValue(schema)}`;
+  return {
+    spec,
+    errors: typeof schema === 'string' ? [] : [{ path: schemaKey, code: 'wrong-type', message }],
+  };
+};
+
+/**
  * Decode a model from parsed JSON (or any value), or return every problem with its path and code.
  * The strict codec is the first line of defence for spec files: unknown fields, misspelt kinds,
  * wrong types and out-of-range widths are reported here, all at once, before the compiler's checks
  * (which need a well-typed model) run. Never throws: a value nested too deeply to walk is reported
- * as an error too (`spec-too-deep`).
+ * as an error too (`spec-too-deep`). A top-level `"$schema"` string (see `schemaKey`) is accepted
+ * and ignored.
  *
  * @example
  * import * as E from 'fp-ts/lib/Either.js';
@@ -332,7 +353,9 @@ export const ModelCodec: Codec<Model> = exactRecord('a model', {
  */
 export const decodeModel = (json: unknown): E.Either<readonly CompileError[], Model> => {
   try {
-    return E.mapLeft(toCompileErrors)(ModelCodec.decode(json));
+    const { spec, errors } = splitSchemaKey(json);
+    const decoded = E.mapLeft(toCompileErrors)(ModelCodec.decode(spec));
+    return errors.length === 0 ? decoded : E.left([...errors, ...(E.isLeft(decoded) ? decoded.left : [])]);
   } catch (e) {
     if (e instanceof RangeError) {
       return E.left([issue('', 'spec-too-deep', 'the spec is nested too deeply to decode')]);

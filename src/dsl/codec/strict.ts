@@ -38,6 +38,49 @@ export class ListType<A> extends t.Type<readonly A[], unknown, unknown> {
   readonly _tag = 'ListType' as const;
 }
 
+// -------------------------------------------------------------------------------------------------
+// structure
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * What a codec built here accepts, as data. io-ts keeps a custom codec's rules inside its `validate`
+ * closure; recording them beside the codec lets other interpreters of the same declaration — the
+ * JSON Schema of spec files (`../schema.ts`) — walk the codec the decoder runs instead of restating it.
+ */
+export type Structure =
+  | { readonly tag: 'number' }
+  | { readonly tag: 'integer'; readonly minimum: number }
+  | { readonly tag: 'string' }
+  | { readonly tag: 'boolean' }
+  | { readonly tag: 'literal'; readonly value: string }
+  | { readonly tag: 'enum'; readonly values: readonly string[] }
+  | { readonly tag: 'list'; readonly item: t.Mixed }
+  | { readonly tag: 'record'; readonly required: Fields; readonly optional: Fields }
+  | { readonly tag: 'tagged'; readonly members: Readonly<Record<string, t.Mixed>> }
+  | { readonly tag: 'anyOf'; readonly members: readonly t.Mixed[] };
+
+const structures = new WeakMap<t.Mixed, Structure>();
+
+/**
+ * Record what `codec` accepts and return it. The constructors below call it; a hand-written codec
+ * elsewhere calls it too, so that it is not invisible to the schema.
+ *
+ * @example
+ * const labels = withStructure(new t.Type(...), { tag: 'anyOf', members: [labelChoice, labelCount] });
+ */
+export const withStructure = <C extends t.Mixed>(codec: C, structure: Structure): C => {
+  structures.set(codec, structure);
+  return codec;
+};
+
+/**
+ * What `codec` accepts, if it was built by this module or registered with `withStructure`.
+ *
+ * @example
+ * structureOf(positiveInt); // { tag: 'integer', minimum: 1 }
+ */
+export const structureOf = (codec: t.Mixed): Structure | undefined => structures.get(codec);
+
 /**
  * An io-ts validation error that also names its kind of mistake. Every failure built here carries
  * one, so the reporter (`report.ts`) gives each decoding error the code `docs/errors.md` explains.
@@ -117,15 +160,18 @@ export const finiteNumber: Codec<number> = leaf('a number', (u, c) =>
 );
 
 const integerAtLeast = (min: number, name: string): Codec<number> =>
-  leaf(name, (u, c) =>
-    typeof u === 'number' && Number.isInteger(u) && u >= min
-      ? t.success(u)
-      : fail(
-          u,
-          c,
-          typeof u === 'number' ? 'out-of-range' : 'wrong-type',
-          `expected ${name}, got ${describeValue(u)}`,
-        ),
+  withStructure(
+    leaf(name, (u, c) =>
+      typeof u === 'number' && Number.isInteger(u) && u >= min
+        ? t.success(u)
+        : fail(
+            u,
+            c,
+            typeof u === 'number' ? 'out-of-range' : 'wrong-type',
+            `expected ${name}, got ${describeValue(u)}`,
+          ),
+    ),
+    { tag: 'integer', minimum: min },
   );
 
 /** A width, a count, a kernel size: an integer ≥ 1. */
@@ -146,10 +192,19 @@ export const boolean: Codec<boolean> = leaf('a boolean', (u, c) =>
     : fail(u, c, 'wrong-type', `expected true or false, got ${describeValue(u)}`),
 );
 
+withStructure(finiteNumber, { tag: 'number' });
+withStructure(string, { tag: 'string' });
+withStructure(boolean, { tag: 'boolean' });
+
 /** Exactly `value` (a node's `kind` inside its own record). */
 export const literal = <V extends string>(value: V): Codec<V> =>
-  leaf(`'${value}'`, (u, c) =>
-    u === value ? t.success(value) : fail(u, c, 'wrong-type', `expected '${value}', got ${describeValue(u)}`),
+  withStructure(
+    leaf(`'${value}'`, (u, c) =>
+      u === value
+        ? t.success(value)
+        : fail(u, c, 'wrong-type', `expected '${value}', got ${describeValue(u)}`),
+    ),
+    { tag: 'literal', value },
   );
 
 /**
@@ -158,7 +213,7 @@ export const literal = <V extends string>(value: V): Codec<V> =>
  */
 export const oneOf = <K extends string>(name: string, members: Readonly<Record<K, null>>): Codec<K> => {
   const keys = Object.keys(members) as K[];
-  return leaf(name, (u, c) => {
+  const self: Codec<K> = leaf(name, (u, c) => {
     if (typeof u === 'string' && hasOwn(members, u)) return t.success(u as K);
     const hint = typeof u === 'string' ? didYouMean(u, keys) : undefined;
     const listed = keys.map((k) => `'${k}'`).join(', ');
@@ -169,6 +224,7 @@ export const oneOf = <K extends string>(name: string, members: Readonly<Record<K
       `expected ${name} (one of ${listed}), got ${describeValue(u)}${hint === undefined ? '' : ` (did you mean '${hint}'?)`}`,
     );
   });
+  return withStructure(self, { tag: 'enum', values: keys });
 };
 
 /** A list of `item`; `plural` names the items in messages (`expected a list of layers, got 3`). */
@@ -193,7 +249,7 @@ export const listOf = <A>(item: Codec<A>, plural: string): Codec<readonly A[]> =
     validate,
     (as) => as.map((a) => item.encode(a)),
   );
-  return self;
+  return withStructure(self, { tag: 'list', item });
 };
 
 /**
@@ -276,7 +332,7 @@ export const exactRecord = <Required extends Fields, Optional extends Fields = R
     validate,
     encode,
   );
-  return self;
+  return withStructure(self, { tag: 'record', required, optional });
 };
 
 /** The member codecs of a `kind`-tagged union, one per kind: a missing kind fails to type-check. */
@@ -317,7 +373,7 @@ export const taggedUnion = <A extends { readonly kind: string }>(
     validate,
     (a) => (table[a.kind] as Codec<A>).encode(a),
   );
-  return self;
+  return withStructure(self, { tag: 'tagged', members: table });
 };
 
 /** The record of a union member: `kind` first, then its required fields, then its optional ones. */
