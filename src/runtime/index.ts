@@ -20,7 +20,7 @@
  * for (let i = 0; i < 10; i++) trainer.step();
  * console.log(await trainer.readLosses()); // [{ iteration: 1, epoch: 0, losses: { reconstruction: …, … } }, …]
  *
- * @module
+ * @module saddle/runtime
  */
 export type { BackendChoice, BackendInfo, BackendName, BackendDetails } from './backend/select.js';
 export { BackendUnavailableError, selectBackend } from './backend/select.js';
