@@ -322,6 +322,9 @@ export const ModelCodec: Codec<Model> = exactRecord('a model', {
  * The key a spec file may use to name its JSON Schema, so editors validate and complete it
  * (`"$schema": "./node_modules/saddle/schema/saddle-model.schema.json"`). It says where the file's
  * schema is, not what the model is: decoding checks that it is a string and drops it.
+ *
+ * @example
+ * decodeModel({ [schemaKey]: './saddle-model.schema.json', ...spec }); // the same as decodeModel(spec)
  */
 export const schemaKey = '$schema';
 

@@ -54,16 +54,24 @@ import { structureOf } from './codec/strict.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** The JSON types a schema can require. */
-export type JsonSchemaType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
-
-/** The part of JSON Schema draft-07 the generated schema uses. */
+/**
+ * The part of JSON Schema draft-07 the generated schema uses: enough to read the schema in a test
+ * or a tool without casting.
+ *
+ * @example
+ * const dense: JsonSchema = {
+ *   type: 'object',
+ *   properties: { kind: { const: 'dense' }, units: { type: 'integer', minimum: 1 } },
+ *   required: ['kind', 'units'],
+ *   additionalProperties: false,
+ * };
+ */
 export interface JsonSchema {
   readonly $schema?: string;
   readonly $ref?: string;
   readonly title?: string;
   readonly description?: string;
-  readonly type?: JsonSchemaType;
+  readonly type?: 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean';
   readonly const?: string;
   readonly enum?: readonly string[];
   readonly minimum?: number;
@@ -78,13 +86,23 @@ export interface JsonSchema {
   readonly definitions?: Readonly<Record<string, JsonSchema>>;
 }
 
-/** The draft the schema declares: the newest one VS Code's JSON support handles completely. */
+/**
+ * The draft the schema declares: the newest one VS Code's JSON support handles completely.
+ *
+ * @example
+ * modelJsonSchema().$schema === jsonSchemaDraft; // true
+ */
 export const jsonSchemaDraft = 'http://json-schema.org/draft-07/schema#';
 
 /** `DistCodec` → `Dist`: the definition names are the exported codecs' names. */
 type DefinitionOf<K> = K extends `${infer Name}Codec` ? Name : never;
 
-/** Every exported codec of `codec.ts`, by definition name (`Model` included: it is the root). */
+/**
+ * Every exported codec of `codec.ts`, by definition name (`Model` included: it is the root).
+ *
+ * @example
+ * const name: DefinitionName = 'Dist'; // the definition of DistCodec: #/definitions/Dist
+ */
 export type DefinitionName = DefinitionOf<keyof typeof codecs>;
 
 /** Every `kind` of every tagged union a spec contains. */

@@ -18,7 +18,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { format, resolveConfig } from 'prettier';
 import { describe, expect, it } from 'vitest';
 import { compileJson } from '../../src/compile/index.js';
-import { decodeModel, encodeModel } from '../../src/dsl/codec.js';
+import { decodeModel, encodeModel, parseModelJson } from '../../src/dsl/codec.js';
 import {
   jsonSchemaDraft,
   modelJsonSchema,
@@ -247,6 +247,9 @@ describe('valid specs validate', () => {
     expect(schemaAccepts(named)).toBe(true);
     expect(decodeModel(named)).toEqual(decodeModel(spec));
     expect(E.isRight(decodeModel(spec))).toBe(true);
+    // and what reads spec files (the CLI's explain and train, compileJson) reads it the same way
+    expect(parseModelJson(JSON.stringify(named))).toEqual(decodeModel(spec));
+    expect(E.isRight(compileJson(named))).toBe(true);
   });
 });
 
