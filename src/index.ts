@@ -25,6 +25,7 @@ export { compile, compileJson, explain } from './compile/index.js';
 export type { CompileError, Plan, PlanPhase, PlanNet, Program, Instr, Op } from './compile/plan.js';
 export type {
   Activation,
+  LayerShapes,
   LoggedTerm,
   ParamInit,
   ParamSpec,

@@ -38,6 +38,9 @@ export { errorCatalog, errorCodes, errorDocs, errorStages, issue, isErrorCode } 
  * How a parameter starts. The named initializers draw from the run's seed; `randomNormal` draws
  * `N(0, std²)` entries from its *own* seed, so a fixed random map (random Fourier frequencies) is
  * the same function in every run, whatever the run's seed.
+ *
+ * @example
+ * const init: ParamInit = { kind: 'randomNormal', std: 1, seed: 1 };   // a fixed random-feature map
  */
 export type ParamInit =
   | 'glorotUniform'
@@ -48,6 +51,10 @@ export type ParamInit =
 /**
  * One tensor of a net's state. Trainable ones are what phases update; the others (batch-norm
  * running statistics) change only in the forward pass but are checkpointed all the same.
+ *
+ * @example
+ * for (const p of plan.nets.flatMap((n) => n.params)) console.log(p.name, p.shape, p.trainable);
+ * // encoder/0/kernel [784, 1000] true ...
  */
 export interface ParamSpec {
   /** Unique across the plan: `<net>/<layer index>/<role>`, e.g. `encoder/0/kernel`. */
@@ -57,18 +64,36 @@ export interface ParamSpec {
   readonly trainable: boolean;
 }
 
-/** An activation with its parameter (`alpha` is the leaky-ReLU slope; 0 for the others). */
+/**
+ * An activation with its parameter (`alpha` is the leaky-ReLU slope; 0 for the others).
+ *
+ * @example
+ * const leaky: Activation = { fn: 'leakyRelu', alpha: 0.2 };   // what leakyRelu() lowers to
+ */
 export interface Activation {
   readonly fn: ActivationFn | 'leakyRelu';
   readonly alpha: number;
 }
 
-interface LayerShapes {
+/**
+ * The shapes every lowered layer knows, one example without the batch axis: the compiler infers them
+ * so the runtime never has to, and `saddle explain` prints them.
+ *
+ * @example
+ * const widths = plan.nets[0]!.layers.map((l: LayerShapes) => `${l.inShape} → ${l.outShape}`);
+ */
+export interface LayerShapes {
   readonly inShape: Shape;
   readonly outShape: Shape;
 }
 
-/** A lowered layer. Every one knows its input and output shape. */
+/**
+ * A lowered layer. Every one knows its input and output shape.
+ *
+ * @example
+ * const dense = plan.nets[0]!.layers.find((l): l is Extract<PlanLayer, { op: 'dense' }> => l.op === 'dense');
+ * dense?.activation.fn;   // e.g. 'relu': fused with the dense layer
+ */
 export type PlanLayer = LayerShapes &
   (
     | {
@@ -106,6 +131,13 @@ export type PlanLayer = LayerShapes &
 
 export type PlanLayerOp = PlanLayer['op'];
 
+/**
+ * A lowered net: its shapes, its layers with their parameters and fused activations, and the list of
+ * every parameter, so the runtime creates variables and forward functions without reading the DSL.
+ *
+ * @example
+ * for (const n of plan.nets) console.log(`${n.name}: [${n.inShape}] → [${n.outShape}], ${n.params.length} tensors`);
+ */
 export interface PlanNet {
   readonly name: string;
   readonly role: 'net' | 'critic';
@@ -121,10 +153,21 @@ export interface PlanNet {
 // programs
 // -------------------------------------------------------------------------------------------------
 
-/** Index of an instruction's result within its program. */
+/**
+ * Index of an instruction's result within its program.
+ *
+ * @example
+ * const { instrs, output }: Program = plan.views.sample!;
+ * const result: ValueId = output;   // instrs[result] computes the view
+ */
 export type ValueId = number;
 
-/** A distribution the runtime samples directly (`joint` and `pushforward` are lowered away). */
+/**
+ * A distribution the runtime samples directly (`joint` and `pushforward` are lowered away).
+ *
+ * @example
+ * const draws = planPhases(plan).flatMap((p) => p.program.instrs).filter((i) => i.op.kind === 'sample');
+ */
 export type PlanDist =
   | { readonly kind: 'gaussian'; readonly dim: number; readonly mean: number; readonly std: number }
   | {
@@ -142,6 +185,9 @@ export type PlanDist =
 /**
  * What one instruction computes. Value ops produce `[rows, ...shape]` tensors; loss ops produce
  * scalars. Critic-based losses take the critic's *logits* (the outputs of `apply` instructions).
+ *
+ * @example
+ * const losses = planPhases(plan)[0]!.program.instrs.map((i) => i.op.kind);   // e.g. ['input', 'apply', ..., 'reconstruction']
  */
 export type Op =
   | { readonly kind: 'input' }
@@ -210,9 +256,21 @@ export type Op =
 
 export type OpKind = Op['kind'];
 
-/** Row count of a value: the phase's batch size, or fixed by a `sample`'s `batch`. Scalars: 'scalar'. */
+/**
+ * Row count of a value: the phase's batch size, or fixed by a `sample`'s `batch`. Scalars: 'scalar'.
+ *
+ * @example
+ * const perExample = planPhases(plan)[0]!.program.instrs.filter((i) => i.rows === 'batch');
+ */
 export type Rows = 'batch' | 'scalar' | number;
 
+/**
+ * One step of a program: the op, its result's id, and the shape and row count of that result, all
+ * inferred by the compiler, so the runtime can check every tensor it makes.
+ *
+ * @example
+ * for (const i of plan.views.sample!.instrs) console.log(i.id, i.op.kind, i.rows, i.shape);
+ */
 export interface Instr {
   readonly id: ValueId;
   readonly op: Op;
@@ -221,7 +279,13 @@ export interface Instr {
   readonly rows: Rows;
 }
 
-/** A straight-line program: `instrs[i].id === i`, operands always refer to earlier instructions. */
+/**
+ * A straight-line program: `instrs[i].id === i`, operands always refer to earlier instructions.
+ *
+ * @example
+ * const program: Program = planPhases(plan)[0]!.program;
+ * program.instrs[program.output]!.rows;   // 'scalar': a phase's program ends in its loss
+ */
 export interface Program {
   readonly instrs: readonly Instr[];
   readonly output: ValueId;
@@ -231,12 +295,25 @@ export interface Program {
 // phases and the schedule
 // -------------------------------------------------------------------------------------------------
 
-/** A loss term worth logging on its own: the phase's loss and, for sums, each summand. */
+/**
+ * A loss term worth logging on its own: the phase's loss and, for sums, each summand.
+ *
+ * @example
+ * for (const t of planPhases(plan)[0]!.terms) console.log(t.label);   // the phase's loss, then each summand
+ */
 export interface LoggedTerm {
   readonly label: string;
   readonly value: ValueId;
 }
 
+/**
+ * A lowered phase: the program computing its loss, the exact parameters its optimizer updates, its
+ * stream and repeat count, and where it was declared. This is what `saddle explain` prints per phase
+ * and what the runtime turns into one `optimizer.minimize` call.
+ *
+ * @example
+ * for (const p of planPhases(plan)) console.log(`${p.name} (${p.path}) updates ${p.params.join(', ')}`);
+ */
 export interface PlanPhase {
   readonly name: string;
   /** Where the phase was declared (`schedule[1]`, `schedule[2].phases[0]`). */
@@ -255,10 +332,26 @@ export interface PlanPhase {
   readonly terms: readonly LoggedTerm[];
 }
 
+/**
+ * One entry of the lowered schedule: a phase, or a group of phases whose gradients are all taken
+ * before any is applied.
+ *
+ * @example
+ * const groups = plan.schedule.filter((s: PlanStep) => s.kind === 'simultaneous').length;
+ */
 export type PlanStep =
   | { readonly kind: 'phase'; readonly phase: PlanPhase }
   | { readonly kind: 'simultaneous'; readonly phases: readonly PlanPhase[] };
 
+/**
+ * A compiled model: nets with inferred shapes and parameters, streams, the schedule of lowered phases
+ * and the view programs. It is plain, printable data (`explain(plan)`), checked once by the compiler,
+ * so the runtime executes it without re-validating the declaration.
+ *
+ * @example
+ * const plan = compile(zoo['aae']!.build(zoo['aae']!.defaults));
+ * if (E.isRight(plan)) console.log(plan.right.nets.map((n) => n.name));   // ['encoder', 'decoder', 'discriminator']
+ */
 export interface Plan {
   readonly model: string;
   readonly data: DataDecl;
@@ -270,6 +363,11 @@ export interface Plan {
   readonly views: { readonly [V in ViewName]?: Program };
 }
 
-/** Every phase of a plan in schedule order, simultaneous groups flattened. */
+/**
+ * Every phase of a plan in schedule order, simultaneous groups flattened.
+ *
+ * @example
+ * const names = planPhases(plan).map((p) => p.name);   // ['reconstruction', 'critic', 'generator']
+ */
 export const planPhases = (plan: Plan): readonly PlanPhase[] =>
   plan.schedule.flatMap((step) => (step.kind === 'phase' ? [step.phase] : step.phases));
