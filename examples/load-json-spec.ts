@@ -5,13 +5,16 @@
  * A spec file is the model's JSON encoding — exactly the nodes the combinators build, every value
  * spelled out (`npx saddle spec aae` prints one). `specs/ring-mmd-ae.json` is a small MMD
  * autoencoder for 2-D points; `specs/ring-mmd-ae.broken.json` is a copy with three typos. Errors
- * come back as data, `{ path, message }`, all of them at once; `formatErrors` prints one per line.
+ * come back as data, `{ path, code, message }`, all of them at once; `formatErrors` prints one per
+ * line. Both files name saddle's JSON Schema in their `"$schema"` line, so an editor that reads
+ * JSON Schemas (VS Code does) underlines the typos and completes field names as you type.
  *
  *     npx tsx examples/load-json-spec.ts
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { compile, dense, explain, formatErrors, parseModelJson, type CompileError, type Model } from 'saddle';
@@ -74,7 +77,7 @@ export const main = async (options: LoadJsonSpecOptions = {}): Promise<LoadJsonS
   // A malformed spec: every problem at once, each with the path to paste into your editor's search.
   const broken = loadSpec(brokenSpec);
   const specErrors = E.isLeft(broken) ? broken.left : [];
-  log(`${brokenSpec}:\n${formatErrors(specErrors)}\n`);
+  log(`${relative(process.cwd(), brokenSpec)}:\n${formatErrors(specErrors)}\n`);
   // #endregion errors
 
   const loaded = loadSpec(spec);
