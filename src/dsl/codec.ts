@@ -304,7 +304,14 @@ const viewFields: Readonly<Record<ViewName, Codec<Expr>>> = {
 /** Evaluation views: each optional, absent views stay absent. */
 export const ViewsCodec: Codec<Views> = exactRecord('the views', {}, viewFields);
 
-/** A whole model: the codec a JSON spec file is decoded with. */
+/**
+ * A whole model: the codec a JSON spec file is decoded with.
+ *
+ * @example
+ * // an io-ts codec: compose it, or use its raw validation (decodeModel adds readable errors)
+ * const valid = ModelCodec.is(JSON.parse(readFileSync('model.json', 'utf8')));
+ * const json = ModelCodec.encode(m);   // plain JSON data, what encodeModel returns
+ */
 export const ModelCodec: Codec<Model> = exactRecord('a model', {
   name: string,
   data: DataDeclCodec,

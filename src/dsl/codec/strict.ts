@@ -22,7 +22,13 @@ import { didYouMean } from './suggest.js';
 // model
 // -------------------------------------------------------------------------------------------------
 
-/** A codec from any input to `A`, encoding back to plain JSON data. */
+/**
+ * A codec from any input to `A`, encoding back to plain JSON data.
+ *
+ * @example
+ * const codec: Codec<Model> = ModelCodec;
+ * const result = codec.decode(spec);   // Either<t.Errors, Model>
+ */
 export type Codec<A> = t.Type<A, unknown, unknown>;
 
 /** Codecs of a record's fields, by field name. */
