@@ -187,9 +187,7 @@ export const main = (options: MainOptions = {}): MainResult => {
   // A spec file is the model as JSON: `saddle train` reads it, and so can any other program.
   mkdirSync(dirname(specFile), { recursive: true });
   writeFileSync(specFile, `${JSON.stringify(encodeModel(wae), null, 2)}\n`);
-  log(
-    `\nwrote ${specFile}; train it with: npx saddle train ${specFile} --epochs 10 --out runs/wae-swiss-roll`,
-  );
+  log(`\nwrote ${specFile}; train it with: npx saddle train ${specFile} --epochs 12`);
   // #endregion save
 
   return { model: wae, plan: compiled.right, spec: specFile, mistakeErrors };

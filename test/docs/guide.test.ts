@@ -34,7 +34,7 @@ interface Block {
 
 /** Every fenced block with the HTML comment marker on the line before it, if any. */
 const blocks = (text: string): Block[] =>
-  [...text.matchAll(/(?:(<!--[^\n]*-->)[ \t]*\n)?(```([\w-]*)\n)([\s\S]*?\n)```/g)].map((m) => {
+  [...text.matchAll(/(?:(<!--[^\n]*-->)[ \t]*\n(?:[ \t]*\n)?)?(```([\w-]*)\n)([\s\S]*?\n)```/g)].map((m) => {
     const start = (m.index ?? 0) + m[0].length - 3 - (m[4] ?? '').length;
     return {
       marker: m[1],
