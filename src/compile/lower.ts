@@ -134,6 +134,9 @@ const describeRows = (rows: Rows): string =>
 
 const sameRows = (a: Rows, b: Rows): boolean => a === b;
 
+/** `an 'apply' expression`, `a 'sample' expression`: an expression kind in a sentence. */
+const anExpression = (kind: string): string => `${/^[aeiou]/i.test(kind) ? 'an' : 'a'} '${kind}' expression`;
+
 const flip = (view: GameView): GameView => (view === 'critic' ? 'generator' : 'critic');
 
 /** `H(p) = −Σ p log p` in nats (`0 log 0 = 0`): the entropy the mutual-information bound starts from. */
@@ -701,7 +704,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
           report(
             `${path}.code`,
             'kl-needs-gaussian-code',
-            `klGaussian is the KL of a gaussianCode(...) value's mean and log-variance, but gets a '${k.code.kind}'`,
+            `klGaussian is the KL of a gaussianCode(...) value's mean and log-variance, but gets ${anExpression(k.code.kind)}`,
           );
           return undefined;
         }
@@ -728,7 +731,7 @@ export const createLowering = (model: Model, reportTo: Report): Lowering => {
         const code = expr(b, m.code, `${path}.code`);
         const dist = m.code.kind === 'sample' ? m.code.dist : undefined;
         if (dist?.kind !== 'categorical') {
-          const got = dist === undefined ? `a '${m.code.kind}'` : `a draw from a ${dist.kind}`;
+          const got = dist === undefined ? anExpression(m.code.kind) : `a draw from a ${dist.kind}`;
           report(
             `${path}.code`,
             'mi-needs-categorical-sample',

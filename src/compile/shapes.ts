@@ -352,7 +352,7 @@ export const featurePrefix = (
           path: `${path}.layers`,
           code: 'features-cut',
           message:
-            `features of net '${decl.name}' after ${layers} layers would cut between layers[${i}] (${layer.kind}) ` +
+            `features of net '${decl.name}' after ${layers} layer${layers === 1 ? '' : 's'} would cut between layers[${i}] (${layer.kind}) ` +
             `and the ${next?.kind === 'activation' ? next.fn : (next?.kind ?? 'activation')} fused into it at layers[${i + 1}]; ` +
             `take ${layers + 1} layers to include the activation`,
         },

@@ -259,7 +259,7 @@ describe('widths and shapes', () => {
         generatorPhase(),
       ],
     });
-    expectError(m, 'schedule[0].minimize.terms[1].code', 'klGaussian', "gets a 'apply'");
+    expectError(m, 'schedule[0].minimize.terms[1].code', 'klGaussian', "gets an 'apply' expression");
   });
 
   it('rejects a gaussianCode of odd width', () => {

@@ -111,7 +111,7 @@ describe('features: declared layers to lowered layers', () => {
         path: 'schedule[0].minimize.terms[1].target.layers',
         code: 'features-cut',
         message:
-          `features of net 'imageCritic' after ${layers} layers would cut between layers[${dense}] (dense) ` +
+          `features of net 'imageCritic' after ${layers} layer${layers === 1 ? '' : 's'} would cut between layers[${dense}] (dense) ` +
           `and the ${next} fused into it at layers[${dense + 1}]; take ${layers + 1} layers to include the activation`,
       });
     }
@@ -227,7 +227,7 @@ describe('mutualInformation', () => {
       path: 'schedule[3].minimize.code',
       code: 'mi-needs-categorical-sample',
       message:
-        "mutualInformation needs the categorical draw s itself (sample(site, categorical(k))), whose entropy H(s) its bound uses, but gets a 'apply'",
+        "mutualInformation needs the categorical draw s itself (sample(site, categorical(k))), whose entropy H(s) its bound uses, but gets an 'apply' expression",
     });
     const gaussianDraw = errorsOf(
       infoModel(mutualInformation(apply(q, generated), sample('g', gaussian(3)))),
