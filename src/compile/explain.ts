@@ -194,7 +194,14 @@ const phaseText = (p: PlanPhase, sizes: ReadonlyMap<string, number>, indent: str
 /**
  * Render a plan as readable text: nets (layer shapes, parameter counts), each step of one
  * iteration (phases with stream, repeat, optimizer, updated nets and parameters, program, logged
- * terms), then the evaluation views. What `saddle explain` prints.
+ * terms), then the evaluation views. What `saddle explain` prints: the schedule is data, so a
+ * user can read exactly which nets each phase moves before spending a run on it.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { compile, explain, zoo } from 'saddle';
+ * const plan = compile(zoo['aae']!.build(zoo['aae']!.defaults));
+ * if (E.isRight(plan)) console.log(explain(plan.right)); // phase 'critic' ... updates discriminator
  */
 export const explain = (plan: Plan): string => {
   const sizes = new Map(plan.nets.flatMap((n) => n.params.map((p) => [p.name, shapeSize(p.shape)] as const)));

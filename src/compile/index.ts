@@ -124,8 +124,17 @@ const internal = (what: string): CompileError[] => [
 ];
 
 /**
- * Check `model` and lower it to a Plan, or return every error found. Never throws: anything cast
- * to `Model` (parsed JSON, a half-built object) gives `Left` with errors naming where it is wrong.
+ * Check `model` and lower it to a Plan, or return every error found, so a user fixes them all in
+ * one pass rather than one per run. Never throws: anything cast to `Model` (parsed JSON, a
+ * half-built object) gives `Left` with errors naming where it is wrong; each error's `code` has its
+ * section, with a minimal example and the fix, in `docs/errors.md`.
+ *
+ * @example
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { compile, explain, formatErrors } from 'saddle';
+ * const plan = compile(model('aae', { data: mnist, nets, schedule: [rec, crit, gen] }));
+ * if (E.isRight(plan)) console.log(explain(plan.right));
+ * else console.error(formatErrors(plan.left)); // schedule[1].update[0]: ... [unknown-net]
  */
 export const compile = (model: Model): E.Either<readonly CompileError[], Plan> => {
   try {
@@ -139,7 +148,14 @@ export const compile = (model: Model): E.Either<readonly CompileError[], Plan> =
 /**
  * Decode a JSON spec (already parsed) with the model codec, then compile it: the one call a spec
  * file needs. Decoding errors (unknown fields, wrong types) come first and stop there, since the
- * checks need a well-typed model; both kinds carry paths into the spec.
+ * checks need a well-typed model; both kinds carry paths into the spec and codes.
+ *
+ * @example
+ * import { readFileSync } from 'node:fs';
+ * import * as E from 'fp-ts/lib/Either.js';
+ * import { compileJson, formatErrors } from 'saddle';
+ * const plan = compileJson(JSON.parse(readFileSync('aae.json', 'utf8')));
+ * if (E.isLeft(plan)) console.error(formatErrors(plan.left)); // nets[0].layers[0].unit: ... [unknown-field]
  */
 export const compileJson = (json: unknown): E.Either<readonly CompileError[], Plan> =>
   E.flatMap(decodeModel(json), compile);

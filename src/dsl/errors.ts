@@ -31,11 +31,21 @@
 /**
  * Where in the pipeline a mistake is found, which is also how `docs/errors.md` groups its sections
  * (in the order of `errorStages`).
+ *
+ * @example
+ * import { errorCatalog, type ErrorStage } from 'saddle';
+ * const stage: ErrorStage = errorCatalog['invalid-json'].stage; // 'spec'
  */
 export type ErrorStage =
   'spec' | 'names' | 'references' | 'shapes' | 'losses' | 'ranges' | 'options' | 'internal';
 
-/** What the registry knows about a code: a one-line title and the stage that reports it. */
+/**
+ * What the registry knows about a code: a one-line title and the stage that reports it.
+ *
+ * @example
+ * import { errorCatalog, type ErrorInfo } from 'saddle';
+ * const info: ErrorInfo = errorCatalog['wrong-player']; // { stage: 'losses', title: 'A game view minimized by ...' }
+ */
 export interface ErrorInfo {
   /** What went wrong, in a few words (the docs page shows it under the code's heading). */
   readonly title: string;
