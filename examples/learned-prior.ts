@@ -33,7 +33,7 @@ import {
   type Model,
 } from 'saddle';
 import { ring } from 'saddle/data';
-import { createTrainer, selectBackend, type BackendChoice, type Trainer } from 'saddle/runtime';
+import { createTrainer, selectBackend, type BackendChoice } from 'saddle/runtime';
 
 export interface LearnedPriorOptions {
   readonly steps?: number;
@@ -128,14 +128,6 @@ export const momentGap = (a: Moments, b: Moments): number =>
     ),
   );
 
-/** Read a view into a plain array and free the tensor. */
-const read = async (trainer: Trainer, ...args: Parameters<Trainer['evalView']>): Promise<Float32Array> => {
-  const tensor = trainer.evalView(...args);
-  const values = (await tensor.data()) as Float32Array;
-  tensor.dispose();
-  return values;
-};
-
 const momentsText = (m: Moments): string =>
   `mean (${m.mean.map((v) => v.toFixed(2)).join(', ')})  std (${m.std.map((v) => v.toFixed(2)).join(', ')})`;
 
@@ -151,9 +143,9 @@ export const main = async (options: LearnedPriorOptions = {}): Promise<LearnedPr
   // #region moments
   // The same 1000 prior draws every time (a view seed), and the codes of the whole data set.
   const snapshot = async (): Promise<Snapshot> => {
-    const prior = moments(await read(trainer, 'prior', undefined, 1000, { seed: 7 }), 2);
-    const codes = moments(await read(trainer, 'encode', { x: data.x, rows: data.size }), 2);
-    const samples = await read(trainer, 'sample', undefined, 1000, { seed: 7 });
+    const prior = moments(await trainer.readView('prior', undefined, 1000, { seed: 7 }), 2);
+    const codes = moments(await trainer.readView('encode', { x: data.x, rows: data.size }), 2);
+    const samples = await trainer.readView('sample', undefined, 1000, { seed: 7 });
     let radius = 0;
     for (let i = 0; i < 1000; i++) radius += Math.hypot(samples[2 * i] ?? 0, samples[2 * i + 1] ?? 0) / 1000;
     return { prior, codes, sampleRadius: radius };

@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
@@ -21,11 +21,11 @@ import { lossCurves, sampleGrid } from 'saddle/report';
 import {
   createTrainer,
   metricsFile,
+  readMetrics,
   runTraining,
   selectBackend,
   type BackendChoice,
   type MetricsRecord,
-  type Trainer,
 } from 'saddle/runtime';
 import { aae, buildAae } from 'saddle/zoo/aae';
 
@@ -79,14 +79,6 @@ export const barImages = (n: number, seed: number): { x: Float32Array; vertical:
   return { x, vertical };
 };
 
-/** Read a view into a plain array and free the tensor. */
-const read = async (trainer: Trainer, ...args: Parameters<Trainer['evalView']>): Promise<Float32Array> => {
-  const tensor = trainer.evalView(...args);
-  const values = (await tensor.data()) as Float32Array;
-  tensor.dispose();
-  return values;
-};
-
 /** Train the AAE on bar images and write samples.png, reconstructions.png and loss.png. */
 export const main = async (options: OwnDataOptions = {}): Promise<OwnDataResult> => {
   const {
@@ -125,7 +117,6 @@ export const main = async (options: OwnDataOptions = {}): Promise<OwnDataResult>
   // #region train
   log((await selectBackend(backend)).banner);
   const trainer = createTrainer({ plan: compiled.right, data, batchSize: 100, seed });
-  rmSync(metricsFile(outDir), { force: true }); // a rerun starts a fresh log
   const every = Math.max(1, Math.floor(steps / 10));
   await runTraining({
     trainer,
@@ -139,10 +130,10 @@ export const main = async (options: OwnDataOptions = {}): Promise<OwnDataResult>
   // #endregion train
 
   // #region pictures
-  // Views come back as tensors; `.data()` makes them plain arrays the report module draws.
-  const samples = await read(trainer, 'sample', undefined, 64, { seed: 1 }); // 64 prior draws, decoded
+  // `readView` hands a view back as a plain array, which the report module draws.
+  const samples = await trainer.readView('sample', undefined, 64, { seed: 1 }); // 64 prior draws, decoded
   const originals = data.x.subarray(0, 10 * SIDE * SIDE);
-  const rebuilt = await read(trainer, 'reconstruct', { x: originals, rows: 10 });
+  const rebuilt = await trainer.readView('reconstruct', { x: originals, rows: 10 });
   trainer.dispose();
 
   mkdirSync(outDir, { recursive: true });
@@ -157,10 +148,7 @@ export const main = async (options: OwnDataOptions = {}): Promise<OwnDataResult>
   // Top row the data, bottom row what the autoencoder makes of it.
   const pairs = new Float32Array([...originals, ...rebuilt]);
   writeFileSync(files.reconstructions, sampleGrid(pairs, { rows: 2, cols: 10, ...image }));
-  const history = readFileSync(files.metrics, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as MetricsRecord);
+  const history = readMetrics(outDir);
   writeFileSync(files.losses, lossCurves(history, { title: 'AAE on bar images' }));
   // #endregion pictures
 

@@ -13,7 +13,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
-import { adam, compile, explain, formatErrors, mmd, phase, scale, type Model } from 'saddle';
+import { adam, compile, explain, formatErrors, mmd, phase, planPhases, scale, type Model } from 'saddle';
 import { tinyDigits } from 'saddle/data';
 import { createTrainer, selectBackend, type BackendChoice, type LossRecord } from 'saddle/runtime';
 import { aae, buildAae, type AaeOptions } from 'saddle/zoo/aae';
@@ -114,9 +114,7 @@ export const main = async (options: TweakZooEntryOptions = {}): Promise<TweakZoo
   trainer.dispose();
   return {
     model,
-    phases: plan.schedule
-      .flatMap((step) => (step.kind === 'phase' ? [step.phase] : step.phases))
-      .map((p) => p.name),
+    phases: planPhases(plan).map((p) => p.name),
     history,
   };
 };

@@ -16,12 +16,12 @@
  */
 export * from './dsl/index.js';
 export { decodeModel, encodeModel, parseModelJson, formatErrors, ModelCodec } from './dsl/codec.js';
-export { modelJsonSchema, modelJsonSchemaText, type JsonSchema } from './dsl/schema.js';
 export { formatError } from './dsl/codec/report.js';
 export { errorCatalog, errorCodes, errorDocs, errorStages, isErrorCode, issue } from './dsl/errors.js';
 export type { ErrorCode, ErrorInfo, ErrorStage } from './dsl/errors.js';
 export { modelJsonSchema, modelJsonSchemaText, type JsonSchema } from './dsl/schema.js';
 export { compile, compileJson, explain } from './compile/index.js';
+export { planPhases } from './compile/plan.js';
 export type { CompileError, Plan, PlanPhase, PlanNet, Program, Instr, Op } from './compile/plan.js';
 export type {
   Activation,

@@ -8,13 +8,12 @@
  *
  * @module
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Plan } from '../compile/plan.js';
 import { exampleWidth } from '../data/dataset.js';
 import { latentScatter, lossCurves, sampleGrid } from '../report/index.js';
-import type { LossRecord } from '../report/index.js';
-import { metricsFile } from '../runtime/run.js';
+import { readMetrics } from '../runtime/run.js';
 import type { Trainer } from '../runtime/trainer.js';
 import type { RunData } from './run.js';
 
@@ -31,21 +30,9 @@ export const imageSize = (shape: readonly number[]): { height: number; width: nu
   return side >= 4 && side * side === exampleWidth(shape) ? { height: side, width: side } : undefined;
 };
 
-const readView = async (
-  trainer: Trainer,
-  ...args: Parameters<Trainer['evalView']>
-): Promise<Float32Array> => {
-  const t = trainer.evalView(...args);
-  try {
-    return (await t.data()) as Float32Array;
-  } finally {
-    t.dispose();
-  }
-};
-
 /** Draw `rows` samples from the run's `sample` view (fixed seed unless `seed` is given). */
 export const drawSamples = (trainer: Trainer, rows: number, seed = GRID_SEED): Promise<Float32Array> =>
-  readView(trainer, 'sample', undefined, rows, { seed });
+  trainer.readView('sample', undefined, rows, { seed });
 
 /** A picture of `n` samples: a grid of images, or a scatter over the data for 2-D data. */
 export const samplesPicture = (
@@ -73,29 +60,6 @@ export const samplesPicture = (
   return undefined;
 };
 
-const readMetrics = (outDir: string): LossRecord[] => {
-  const path = metricsFile(outDir);
-  if (!existsSync(path)) return [];
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as LossRecord);
-};
-
-/**
- * Drop metrics lines past `iteration`: when a run resumes from its checkpoint, the iterations
- * logged after that checkpoint are recomputed, and the log must not hold them twice.
- */
-export const truncateMetrics = (outDir: string, iteration: number): void => {
-  const path = metricsFile(outDir);
-  if (!existsSync(path)) return;
-  const kept = readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '' && (JSON.parse(l) as { iteration: number }).iteration <= iteration);
-  writeFileSync(`${path}.tmp`, kept.length > 0 ? `${kept.join('\n')}\n` : '');
-  renameSync(`${path}.tmp`, path);
-};
-
 /** Write the run's pictures labelled `label` (an epoch number or `final`); returns the file names. */
 export const writePictures = async (
   trainer: Trainer,
@@ -117,14 +81,14 @@ export const writePictures = async (
   if (encodeShape !== undefined && exampleWidth(encodeShape) === 2) {
     const n = Math.min(LATENT_CODES, data.test.size);
     const xWidth = exampleWidth(data.test.shape);
-    const codes = await readView(trainer, 'encode', {
+    const codes = await trainer.readView('encode', {
       x: data.test.x.subarray(0, n * xWidth),
       labels: data.test.labels.subarray(0, n),
       rows: n,
     });
     const prior =
       plan.views.prior !== undefined
-        ? await readView(trainer, 'prior', undefined, LATENT_PRIOR, { seed: GRID_SEED })
+        ? await trainer.readView('prior', undefined, LATENT_PRIOR, { seed: GRID_SEED })
         : undefined;
     const png = latentScatter({
       codes,

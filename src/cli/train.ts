@@ -16,7 +16,6 @@ import { NonFiniteLossError } from '../runtime/trainer.js';
 import { exportNets } from '../runtime/export.js';
 import { nonNegativeInt, oneOf, parse, positionals, positiveInt, strings } from './args.js';
 import { UsageError } from './errors.js';
-import { truncateMetrics } from './pictures.js';
 import { createProgress, formatLosses } from './progress.js';
 import { resolveModel } from './resolve.js';
 import { writePictures } from './pictures.js';
@@ -108,8 +107,6 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     resumeFrom: fromCheckpoint ? outDir : undefined,
   });
   const { trainer, backend, data } = opened;
-  // Metrics logged after the checkpoint we continue from are about to be recomputed: drop them.
-  truncateMetrics(outDir, trainer.iteration);
   process.stdout.write(`${backend.banner}\n`);
   for (const w of backend.warnings) process.stderr.write(`${w}\n`);
 

@@ -34,7 +34,7 @@ export type {
 } from './trainer.js';
 export { createTrainer, NonFiniteLossError, TrainerConfigError } from './trainer.js';
 export type { MetricsRecord, RunOptions, RunResult } from './run.js';
-export { checkpointDir, metricsFile, runTraining, RunOptionsError } from './run.js';
+export { checkpointDir, metricsFile, readMetrics, runTraining, RunOptionsError } from './run.js';
 export type { CheckpointManifest, TensorEntry } from './checkpoint.js';
 export type { Variables } from './nets.js';
 export {

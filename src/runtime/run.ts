@@ -12,10 +12,12 @@
  * - SIGINT (Ctrl-C) or an aborted `signal` stops after the current iteration: losses are read, a
  *   checkpoint is written, and the loop returns `{ stopped: true }` for the caller to exit.
  * - `totalSteps` is the run's total length: a resumed trainer continues up to it.
+ * - Lines of an earlier run in `metrics.jsonl` past the trainer's iteration are dropped first: a
+ *   resumed run recomputes them, and a fresh trainer (iteration 0) starts a fresh log.
  *
  * @module
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveCheckpoint } from './checkpoint.js';
 import { NonFiniteLossError, type LossRecord, type Trainer } from './trainer.js';
@@ -103,6 +105,34 @@ export const checkpointDir = (outDir: string): string => join(outDir, 'checkpoin
  */
 export const metricsFile = (outDir: string): string => join(outDir, 'metrics.jsonl');
 
+/**
+ * The records of `outDir/metrics.jsonl`, oldest first (none if there is no log yet): a run's loss
+ * history, for curves or a program's own checks.
+ *
+ * @example
+ * const history = readMetrics('runs/wae-swiss-roll');
+ * console.log(history.at(-1)?.losses); // { critic: 13.7, autoencoder: 38.0 }
+ */
+export const readMetrics = (outDir: string): MetricsRecord[] => {
+  const path = metricsFile(outDir);
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as MetricsRecord);
+};
+
+/** Drop log lines past `iteration` (atomically: a temporary file, then a rename). */
+const truncateMetrics = (outDir: string, iteration: number): void => {
+  const path = metricsFile(outDir);
+  if (!existsSync(path)) return;
+  const kept = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '' && (JSON.parse(l) as { iteration: number }).iteration <= iteration);
+  writeFileSync(`${path}.tmp`, kept.length > 0 ? `${kept.join('\n')}\n` : '');
+  renameSync(`${path}.tmp`, path);
+};
+
 const checkPositive = (name: string, value: number | undefined): void => {
   if (value !== undefined && (!Number.isInteger(value) || value < 1)) {
     throw new RunOptionsError(`runTraining: ${name} must be a positive integer, got ${value}`);
@@ -129,6 +159,7 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
     throw new RunOptionsError(`runTraining: totalSteps must be a non-negative integer, got ${totalSteps}`);
   }
   mkdirSync(outDir, { recursive: true });
+  truncateMetrics(outDir, trainer.iteration);
   const metrics = metricsFile(outDir);
   const checkpoints = checkpointDir(outDir);
   const started = Date.now();

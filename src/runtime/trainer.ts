@@ -150,6 +150,14 @@ export interface Trainer {
    * sample take a row count (`rows`, default: the batch size). The caller owns (disposes) the result.
    */
   evalView(name: ViewName, input?: ViewInput, rows?: number, options?: ViewOptions): tf.Tensor;
+  /**
+   * `evalView`, downloaded: the view's values as a row-major `Float32Array` (rows × width), with
+   * the tensor already disposed — what a program writing pictures or statistics wants.
+   *
+   * @example
+   * const samples = await trainer.readView('sample', undefined, 100); // 100 × 784 values in [0, 1]
+   */
+  readView(name: ViewName, input?: ViewInput, rows?: number, options?: ViewOptions): Promise<Float32Array>;
   /** The run's position (iteration, generators, streams), for checkpoints. */
   progress(): TrainerProgress;
   dispose(): void;
@@ -476,6 +484,15 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
     });
   };
 
+  const readView = async (...args: Parameters<typeof evalView>): Promise<Float32Array> => {
+    const t = evalView(...args);
+    try {
+      return (await t.data()) as Float32Array;
+    } finally {
+      t.dispose();
+    }
+  };
+
   return {
     config,
     plan,
@@ -494,6 +511,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
     step,
     readLosses,
     evalView,
+    readView,
     progress: () => ({
       iteration,
       sampling: sampling.state(),

@@ -8,7 +8,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type * as t from 'io-ts';
-import type { Model } from '../dsl/ast.js';
+import type { DataDecl, Model } from '../dsl/ast.js';
 import type { CompileError } from '../compile/plan.js';
 
 /**
@@ -37,8 +37,12 @@ export interface ZooEntry<O extends Record<string, unknown> = Record<string, unk
   readonly defaults: O;
   /** The paper's mini-batch size: `saddle train` uses it unless `--batch-size` is given. */
   readonly batchSize: number;
-  /** Build the model. Pure. */
-  readonly build: (options: O) => Model;
+  /**
+   * Build the model. Pure. `data` declares what one example is (MNIST, `{ x: [784], classes: 10 }`,
+   * by default): give your own to train the same model on other flat data — the decoder's output
+   * width and the class count follow it.
+   */
+  readonly build: (options: O, data?: DataDecl) => Model;
 }
 
 /** A value given on the command line: JSON when it parses (numbers, booleans, arrays), else a string. */

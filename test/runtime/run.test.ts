@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ring } from '../../src/data/synthetic.js';
 import { sgd } from '../../src/dsl/index.js';
 import { readManifest, restoreTrainer } from '../../src/runtime/checkpoint.js';
-import { checkpointDir, metricsFile, runTraining } from '../../src/runtime/run.js';
+import {
+  checkpointDir,
+  metricsFile,
+  readMetrics as readMetricsLog,
+  runTraining,
+} from '../../src/runtime/run.js';
 import { createTrainer, NonFiniteLossError, type TrainerConfig } from '../../src/runtime/trainer.js';
 import { compileOrThrow, tinyAae, tinyAaeWithState } from './models.js';
 
@@ -176,6 +181,37 @@ describe('runTraining', () => {
     await expect(
       runTraining({ trainer, totalSteps: 5, every: 0, outDir: join(root, 'bad'), handleSigint: false }),
     ).rejects.toThrow(/every must be a positive integer, got 0/);
+    trainer.dispose();
+  });
+});
+
+describe('the run log and views read back', () => {
+  const config: TrainerConfig = {
+    plan: compileOrThrow(tinyAaeWithState()),
+    data: ring(96, { seed: 4 }),
+    batchSize: 16,
+    seed: 21,
+  };
+
+  it('a fresh trainer in a directory with an old log starts a fresh log; readMetrics reads it', async () => {
+    const outDir = join(root, 'rerun');
+    for (const steps of [5, 3]) {
+      const trainer = createTrainer(config);
+      await runTraining({ trainer, totalSteps: steps, every: 1, outDir, handleSigint: false });
+      trainer.dispose();
+    }
+    expect(readMetricsLog(outDir).map((r) => r.iteration)).toEqual([1, 2, 3]);
+    expect(readMetricsLog(join(root, 'never-trained'))).toEqual([]);
+  });
+
+  it('readView gives the view as numbers and leaves no tensor behind', async () => {
+    const trainer = createTrainer(config);
+    const before = tf.memory().numTensors;
+    const codes = await trainer.readView('sample', undefined, 7, { seed: 3 });
+    expect(tf.memory().numTensors).toBe(before);
+    const again = trainer.evalView('sample', undefined, 7, { seed: 3 });
+    expect(Array.from(codes)).toEqual(Array.from((await again.data()) as Float32Array));
+    again.dispose();
     trainer.dispose();
   });
 });
