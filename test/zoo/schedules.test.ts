@@ -200,11 +200,13 @@ describe('option decoding names the option', () => {
   it('rejects widths that are not positive integers', () => {
     expect(firstError(resolveOptions(aaeClustering, ['clusters=0']))).toEqual({
       path: 'options.clusters',
+      code: 'invalid-option',
       message: '0 is not a positive integer',
     });
     expect(firstError(resolveOptions(vae, ['latent=2.5']))?.path).toBe('options.latent');
     expect(firstError(resolveOptions(aaeDimred, ['n=two']))).toEqual({
       path: 'options.n',
+      code: 'invalid-option',
       message: '"two" is not a positive integer',
     });
   });
@@ -212,6 +214,7 @@ describe('option decoding names the option', () => {
   it('points into lists at the bad item', () => {
     expect(firstError(resolveOptions(mmdAe, ['hidden=[16,-3]']))).toEqual({
       path: 'options.hidden.1',
+      code: 'invalid-option',
       message: '-3 is not a positive integer',
     });
     expect(firstError(resolveOptions(mmdAe, ['hidden=[]']))?.message).toBe(
@@ -232,6 +235,7 @@ describe('option decoding names the option', () => {
     expect(E.isLeft(bad) && bad.left).toEqual([
       {
         path: 'options.labels',
+        code: 'invalid-option',
         message: '"some" is not a positive multiple of 10 (labels are balanced over the classes) or "all"',
       },
     ]);
@@ -241,6 +245,7 @@ describe('option decoding names the option', () => {
   it('rejects enum values and non-positive rates with the option name', () => {
     expect(firstError(resolveOptions(vae, ['activation=sigmoid']))).toEqual({
       path: 'options.activation',
+      code: 'invalid-option',
       message: '"sigmoid" is not one of "tanh", "relu"',
     });
     expect(firstError(resolveOptions(aaeSupervised, ['criticLr=-1']))?.path).toBe('options.criticLr');
