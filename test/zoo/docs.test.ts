@@ -29,7 +29,7 @@ const moduleDoc = (id: string): string => {
   return match[1]
     .split('\n')
     .map((line) => line.replace(/^ \* ?/, '').replace(/^ \*$/, ''))
-    .filter((line) => line.trim() !== '@module')
+    .filter((line) => !/^@module\b/.test(line.trim()))
     .join('\n')
     .trim();
 };
