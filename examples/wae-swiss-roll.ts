@@ -16,6 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
+// #region imports
 import {
   adam,
   apply,
@@ -44,6 +45,7 @@ import {
   type Phase,
   type Plan,
 } from 'saddle';
+// #endregion imports
 
 /** The knobs of the example; `waeDefaults` are what the guide trains. */
 export interface WaeOptions {
