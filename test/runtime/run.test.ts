@@ -33,14 +33,16 @@ const readMetrics = (dir: string): Line[] =>
     .split('\n')
     .map((l) => JSON.parse(l) as Line);
 
+// 96 examples, batch 16: 6 iterations per epoch.
+const runConfig: TrainerConfig = {
+  plan: compileOrThrow(tinyAaeWithState()),
+  data: ring(96, { seed: 4 }),
+  batchSize: 16,
+  seed: 21,
+};
+
 describe('runTraining', () => {
-  // 96 examples, batch 16: 6 iterations per epoch.
-  const config: TrainerConfig = {
-    plan: compileOrThrow(tinyAaeWithState()),
-    data: ring(96, { seed: 4 }),
-    batchSize: 16,
-    seed: 21,
-  };
+  const config = runConfig;
 
   it('logs every iteration to metrics.jsonl, checkpoints each epoch, and calls the hooks', async () => {
     const outDir = join(root, 'plain');
@@ -186,12 +188,8 @@ describe('runTraining', () => {
 });
 
 describe('the run log and views read back', () => {
-  const config: TrainerConfig = {
-    plan: compileOrThrow(tinyAaeWithState()),
-    data: ring(96, { seed: 4 }),
-    batchSize: 16,
-    seed: 21,
-  };
+  // The same model and data as runTraining's tests above.
+  const config = runConfig;
 
   it('a fresh trainer in a directory with an old log starts a fresh log; readMetrics reads it', async () => {
     const outDir = join(root, 'rerun');
