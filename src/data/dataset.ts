@@ -78,26 +78,37 @@ export const exampleWidth = (shape: readonly number[]): number => shape.reduce((
  * label is a valid class). Every constructor in `src/data` goes through here so a malformed dataset
  * fails where it is made, not batches later inside a training step.
  *
+ * Unlabelled data — what most generative models train on — omits `labels`: the size then comes from
+ * `x` (which must hold whole examples), every example gets class 0, and `classes` defaults to 1.
+ * Only streams declared with labels ever read them.
+ *
  * @example
  * const toy = createDataset({ name: 'toy', x: new Float32Array([0, 1, 2, 3]), shape: [2],
  *   labels: new Int32Array([0, 1]), classes: 2 });
+ * const points = createDataset({ name: 'points', x: myFloats, shape: [2] }); // no labels
  */
 export const createDataset = (parts: {
   readonly name: string;
   readonly x: Float32Array;
   readonly shape: readonly number[];
-  readonly labels: Int32Array;
-  readonly classes: number;
+  readonly labels?: Int32Array;
+  readonly classes?: number;
 }): Dataset => {
-  const { name, x, shape, labels, classes } = parts;
+  const { name, x, shape, classes = 1 } = parts;
   if (shape.length === 0 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
     throw new DataError(`dataset '${name}': shape must be positive integers, got [${shape.join(', ')}]`);
   }
   if (!Number.isInteger(classes) || classes < 1) {
     throw new DataError(`dataset '${name}': classes must be a positive integer, got ${classes}`);
   }
-  const size = labels.length;
   const width = exampleWidth(shape);
+  if (parts.labels === undefined && x.length % width !== 0) {
+    throw new DataError(
+      `dataset '${name}': x has ${x.length} values, not a whole number of examples of shape [${shape.join(', ')}] (${width} values each)`,
+    );
+  }
+  const labels = parts.labels ?? new Int32Array(x.length / width);
+  const size = labels.length;
   if (x.length !== size * width) {
     throw new DataError(
       `dataset '${name}': ${size} labels of examples of shape [${shape.join(', ')}] need ${size * width} values, x has ${x.length}`,

@@ -33,6 +33,18 @@ describe('createDataset', () => {
     expect(() => createDataset({ ...base, shape: [0] })).toThrow(DataError);
     expect(() => createDataset({ ...base, classes: 0 })).toThrow(/classes must be a positive integer/);
   });
+
+  it('takes unlabelled data: the size comes from x, every example is class 0 of 1', () => {
+    const points = createDataset({ name: 'p', x: new Float32Array(12), shape: [3] });
+    expect({ size: points.size, classes: points.classes, labels: Array.from(points.labels) }).toEqual({
+      size: 4,
+      classes: 1,
+      labels: [0, 0, 0, 0],
+    });
+    expect(() => createDataset({ name: 'p', x: new Float32Array(10), shape: [3] })).toThrow(
+      "dataset 'p': x has 10 values, not a whole number of examples of shape [3] (3 values each)",
+    );
+  });
 });
 
 describe('subset', () => {
