@@ -160,6 +160,31 @@ export const pushforward = (base: Dist, through: Net | string): Dist => ({
 // -------------------------------------------------------------------------------------------------
 
 /**
+ * A distribution drawn directly — no parts to concatenate, no net to apply. These are the kinds a
+ * compiled plan samples (`joint` and `pushforward` are lowered away), so the runtime's sampler and
+ * the language share one width rule.
+ *
+ * @example
+ * const roll: LeafDist = { kind: 'swissRoll', turns: 2, radius: 3, noise: 0 };
+ */
+export type LeafDist = Exclude<Dist, { readonly kind: 'joint' } | { readonly kind: 'pushforward' }>;
+
+/**
+ * The width of one draw of a leaf distribution.
+ *
+ * @example
+ * leafDistWidth({ kind: 'categorical', probs: [0.5, 0.5] });   // 2
+ */
+export const leafDistWidth = (dist: LeafDist): number =>
+  match(dist)
+    .with({ kind: 'gaussian' }, (d) => d.dim)
+    .with({ kind: 'gaussianMixture' }, (d) => d.components[0]?.mean.length ?? 0)
+    .with({ kind: 'swissRoll' }, () => 2)
+    .with({ kind: 'categorical' }, (d) => d.probs.length)
+    .with({ kind: 'uniform' }, (d) => d.dim)
+    .exhaustive();
+
+/**
  * The width of one draw, or `undefined` for a pushforward (its width is the net's output width,
  * which only the compiler knows).
  *
@@ -167,21 +192,14 @@ export const pushforward = (base: Dist, through: Net | string): Dist => ({
  * distWidth(joint(categorical(10), gaussian(2)));   // 12
  * distWidth(pushforward(gaussian(8), 'codeGenerator')); // undefined: the net decides
  */
-export const distWidth = (dist: Dist): number | undefined =>
-  match(dist)
-    .with({ kind: 'gaussian' }, (d) => d.dim)
-    .with({ kind: 'gaussianMixture' }, (d) => d.components[0]?.mean.length ?? 0)
-    .with({ kind: 'swissRoll' }, () => 2)
-    .with({ kind: 'categorical' }, (d) => d.probs.length)
-    .with({ kind: 'uniform' }, (d) => d.dim)
-    .with({ kind: 'joint' }, (d) =>
-      d.parts.reduce<number | undefined>((acc, p) => {
-        const w = distWidth(p);
-        return acc === undefined || w === undefined ? undefined : acc + w;
-      }, 0),
-    )
-    .with({ kind: 'pushforward' }, () => undefined)
-    .exhaustive();
+export const distWidth = (dist: Dist): number | undefined => {
+  if (dist.kind === 'pushforward') return undefined;
+  if (dist.kind !== 'joint') return leafDistWidth(dist);
+  return dist.parts.reduce<number | undefined>((acc, p) => {
+    const w = distWidth(p);
+    return acc === undefined || w === undefined ? undefined : acc + w;
+  }, 0);
+};
 
 /**
  * Per-coordinate mean and variance of a distribution, from its declared parameters.

@@ -10,17 +10,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { PlanDist } from '../compile/plan.js';
+import { leafDistWidth } from '../dsl/dist.js';
 import type { Draws } from './draws.js';
 
-/** Width of one draw of a lowered distribution. */
-export const planDistWidth = (dist: PlanDist): number =>
-  match(dist)
-    .with({ kind: 'gaussian' }, (d) => d.dim)
-    .with({ kind: 'gaussianMixture' }, (d) => d.components[0]?.mean.length ?? 0)
-    .with({ kind: 'swissRoll' }, () => 2)
-    .with({ kind: 'categorical' }, (d) => d.probs.length)
-    .with({ kind: 'uniform' }, (d) => d.dim)
-    .exhaustive();
+/** Width of one draw of a lowered distribution: a plan's distributions are the language's leaves. */
+export const planDistWidth = (dist: PlanDist): number => leafDistWidth(dist);
 
 /** Index drawn from a discrete distribution by inverse CDF (the last index absorbs rounding). */
 const pick = (weights: readonly number[], u: number): number => {
