@@ -163,6 +163,28 @@ const as2d = (t: tf.Tensor): tf.Tensor2D =>
 export const datasetTensor = (d: Dataset): tf.Tensor2D => tf.tensor2d(d.x, [d.size, exampleWidth(d.shape)]);
 
 /**
+ * `total` rows made `batch` at a time by `part(start, rows, k)` (`k` the batch index, for seeding),
+ * concatenated into `[total, width]`; every intermediate tensor is freed, even on failure.
+ */
+const inBatches = (
+  total: number,
+  batch: number,
+  part: (start: number, rows: number, k: number) => tf.Tensor,
+): tf.Tensor2D => {
+  const parts: tf.Tensor2D[] = [];
+  try {
+    for (let start = 0, k = 0; start < total; start += batch, k++) {
+      const out = part(start, Math.min(batch, total - start), k);
+      parts.push(as2d(out));
+      if (parts[parts.length - 1] !== out) out.dispose();
+    }
+    return tf.concat(parts) as tf.Tensor2D;
+  } finally {
+    tf.dispose(parts);
+  }
+};
+
+/**
  * `view` applied to every example of `d`, in batches, concatenated into `[n, width]`. Each batch's
  * draws (ε of a stochastic encoder, say) are seeded from `seed` and the batch index.
  */
@@ -174,46 +196,19 @@ const viewOfData = (
   seed: number,
 ): tf.Tensor2D => {
   const width = exampleWidth(d.shape);
-  const parts: tf.Tensor2D[] = [];
-  try {
-    for (let start = 0, k = 0; start < d.size; start += batch, k++) {
-      const rows = Math.min(batch, d.size - start);
-      const input: ViewInput = {
-        x: d.x.subarray(start * width, (start + rows) * width),
-        labels: d.labels.subarray(start, start + rows),
-        rows,
-      };
-      const out = source.evalView(view, input, undefined, { seed: seed + k });
-      parts.push(as2d(out));
-      if (parts[parts.length - 1] !== out) out.dispose();
-    }
-    return tf.concat(parts) as tf.Tensor2D;
-  } finally {
-    tf.dispose(parts);
-  }
+  return inBatches(d.size, batch, (start, rows, k) => {
+    const input: ViewInput = {
+      x: d.x.subarray(start * width, (start + rows) * width),
+      labels: d.labels.subarray(start, start + rows),
+      rows,
+    };
+    return source.evalView(view, input, undefined, { seed: seed + k });
+  });
 };
 
 /** `n` rows of a view that reads no input (`sample`, `prior`), seeded per batch. */
-const viewDraws = (
-  source: ViewSource,
-  view: ViewName,
-  n: number,
-  batch: number,
-  seed: number,
-): tf.Tensor2D => {
-  const parts: tf.Tensor2D[] = [];
-  try {
-    for (let start = 0, k = 0; start < n; start += batch, k++) {
-      const rows = Math.min(batch, n - start);
-      const out = source.evalView(view, undefined, rows, { seed: seed + k });
-      parts.push(as2d(out));
-      if (parts[parts.length - 1] !== out) out.dispose();
-    }
-    return tf.concat(parts) as tf.Tensor2D;
-  } finally {
-    tf.dispose(parts);
-  }
-};
+const viewDraws = (source: ViewSource, view: ViewName, n: number, batch: number, seed: number): tf.Tensor2D =>
+  inBatches(n, batch, (_start, rows, k) => source.evalView(view, undefined, rows, { seed: seed + k }));
 
 /** The last `min(10000, ⌊train/6⌋)` training examples: MNIST's usual 50k/10k split. */
 export const defaultValidation = (train: Dataset): Dataset => {
