@@ -32,13 +32,19 @@ import {
   softmax,
   sum,
 } from '../../src/dsl/index.js';
-import { decoder, disc, encoder, gan, generatorPhase, recPhase, small, x, z, zPrior } from './fixtures.js';
-
-const planOf = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
+import {
+  decoder,
+  disc,
+  encoder,
+  gan,
+  generatorPhase,
+  planOf,
+  recPhase,
+  small,
+  x,
+  z,
+  zPrior,
+} from './fixtures.js';
 
 const errorsOf = (m: Model) => {
   const r = compile(m);

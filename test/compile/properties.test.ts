@@ -6,12 +6,13 @@ import { fc, test } from '@fast-check/vitest';
 import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect } from 'vitest';
 import { compile, compileJson, explain } from '../../src/compile/index.js';
-import { planPhases, type Plan, type Program } from '../../src/compile/plan.js';
+import { planPhases, type Program } from '../../src/compile/plan.js';
 import { operands } from '../../src/compile/program.js';
 import type { Layer, Loss, Model, NetDecl, Phase, Step } from '../../src/dsl/ast.js';
 import { encodeModel } from '../../src/dsl/codec.js';
 import { arbModel } from '../arbitraries/ast.js';
 import { arbWellFormedModel } from '../arbitraries/wellformed.js';
+import { planOf } from './fixtures.js';
 
 // -------------------------------------------------------------------------------------------------
 // independent oracles
@@ -53,12 +54,6 @@ const expectSoundProgram = (p: Program): void => {
   for (let i = p.instrs.length - 1; i >= 0; i--)
     if (live.has(i)) for (const o of operands(p.instrs[i]?.op ?? { kind: 'input' })) live.add(o);
   expect(live.size).toBe(p.instrs.length);
-};
-
-const planOf = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
 };
 
 // -------------------------------------------------------------------------------------------------

@@ -1,6 +1,4 @@
-import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.js';
 import type { Model } from '../../src/dsl/ast.js';
 import {
   applicableMetrics,
@@ -12,12 +10,7 @@ import {
 import { aae, aaeDefaults } from '../../src/zoo/aae.js';
 import { aaeClustering } from '../../src/zoo/aae-clustering.js';
 import { aaeSemisupervised } from '../../src/zoo/aae-semisupervised.js';
-
-const planOf = (m: Model) => {
-  const p = compile(m);
-  if (E.isLeft(p)) throw new Error(p.left.map((e) => e.message).join('; '));
-  return p.right;
-};
+import { planOf } from '../compile/fixtures.js';
 
 describe('metric applicability', () => {
   it('gives the paper AAE every metric but the classifier-head ones', () => {

@@ -13,6 +13,7 @@ import { compile, explain, parseModelJson } from 'saddle';
 import { createTrainer } from 'saddle/runtime';
 import { tinyDigits } from 'saddle/data';
 import { planPhases } from '../../src/compile/plan.js';
+import { planOf } from '../compile/fixtures.js';
 import { buildWae, main, mistakenWae } from '../../examples/wae-swiss-roll.js';
 
 const tiny = { x: [81], classes: 10 };
@@ -22,11 +23,7 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
 });
 
-const plan = (options: Parameters<typeof buildWae>[0]) => {
-  const compiled = compile(buildWae(options));
-  if (E.isLeft(compiled)) throw new Error(compiled.left.map((e) => e.message).join('\n'));
-  return compiled.right;
-};
+const plan = (options: Parameters<typeof buildWae>[0]) => planOf(buildWae(options));
 
 describe('examples/wae-swiss-roll', () => {
   it('runs the critic first, then one encoder/decoder phase on reconstruction + λ · the generator view', () => {

@@ -10,13 +10,10 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import * as tf from '@tensorflow/tfjs';
-import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.js';
 import { categoricalEntropy } from '../../src/compile/lower.js';
-import type { Plan } from '../../src/compile/plan.js';
 import { lowerNet } from '../../src/compile/shapes.js';
-import type { Layer, Model, NetDecl } from '../../src/dsl/ast.js';
+import type { Layer, NetDecl } from '../../src/dsl/ast.js';
 import {
   adam,
   apply,
@@ -44,16 +41,11 @@ import { compileProgram } from '../../src/runtime/execute.js';
 import { negativeMutualInformationBound } from '../../src/runtime/losses.js';
 import { compileNet, compileNets, createVariables } from '../../src/runtime/nets.js';
 import { validCuts } from '../arbitraries/wellformed.js';
+import { planOf } from '../compile/fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const planOf = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
 
 /** A seeded uniform source for parameter init (mulberry32 through the draws). */
 const uniformFrom = (seed: number): (() => number) => createDraws(seed).uniform;

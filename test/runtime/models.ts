@@ -1,9 +1,6 @@
 /**
  * Small models and helpers shared by the runtime tests: everything tiny, 2-D, seeded.
  */
-import * as E from 'fp-ts/lib/Either.js';
-import { compile } from '../../src/compile/index.js';
-import type { Plan } from '../../src/compile/plan.js';
 import type { Layer, Model, Optimizer } from '../../src/dsl/ast.js';
 import {
   adam,
@@ -26,11 +23,7 @@ import {
 } from '../../src/dsl/index.js';
 
 /** Compile or fail the test with the compiler's messages. */
-export const compileOrThrow = (m: Model): Plan => {
-  const result = compile(m);
-  if (E.isLeft(result)) throw new Error(result.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return result.right;
-};
+export { planOf as compileOrThrow } from '../compile/fixtures.js';
 
 export interface TinyAaeOptions {
   readonly hidden?: number;

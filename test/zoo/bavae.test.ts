@@ -9,23 +9,18 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compile/index.js';
-import { planPhases, type Plan } from '../../src/compile/plan.js';
+import { planPhases } from '../../src/compile/plan.js';
 import { exampleWidth, type Dataset } from '../../src/data/dataset.js';
 import { tinyDigits } from '../../src/data/synthetic.js';
 import type { DataDecl, Model, Phase } from '../../src/dsl/ast.js';
 import { decodeModel, encodeModel } from '../../src/dsl/codec.js';
 import { createTrainer, type Trainer } from '../../src/runtime/trainer.js';
 import { bavae, bavaeDefaults, buildBavae } from '../../src/zoo/bavae.js';
+import { planOf as compiled } from '../compile/fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const compiled = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
 
 const phasesOf = (m: Model): Phase[] => m.schedule.filter((s): s is Phase => s.kind === 'phase');
 

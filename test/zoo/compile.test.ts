@@ -3,10 +3,8 @@
  * random small widths — and its plan moves exactly the parameters of the nets each phase names.
  */
 import { fc, test } from '@fast-check/vitest';
-import * as E from 'fp-ts/lib/Either.js';
 import { describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.js';
-import { planPhases, type Plan } from '../../src/compile/plan.js';
+import { planPhases } from '../../src/compile/plan.js';
 import type { Model } from '../../src/dsl/ast.js';
 import {
   aae,
@@ -19,12 +17,7 @@ import {
   vae,
   type ZooEntry,
 } from '../../src/zoo/index.js';
-
-const compiled = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
+import { planOf as compiled } from '../compile/fixtures.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- entries have different option types
 const build = (entry: ZooEntry<any>, overrides: Record<string, unknown>): Model =>

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, explain } from '../../src/compile/index.js';
-import { planPhases, type Plan } from '../../src/compile/plan.js';
+import { planPhases } from '../../src/compile/plan.js';
 import { lowerNet } from '../../src/compile/shapes.js';
 import { exampleWidth, type Dataset } from '../../src/data/dataset.js';
 import { tinyDigits } from '../../src/data/synthetic.js';
@@ -24,16 +24,11 @@ import { buildLayersModel, exportable, ExportError, exportNets } from '../../src
 import { compileNet, createVariables } from '../../src/runtime/nets.js';
 import { createTrainer, type LossRecord, type Trainer } from '../../src/runtime/trainer.js';
 import { buildDsAae, dsAae, dsAaeDefaults } from '../../src/zoo/ds-aae.js';
+import { planOf as compiled } from '../compile/fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const compiled = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
 
 // -------------------------------------------------------------------------------------------------
 // the plan

@@ -6,10 +6,8 @@
  * the encoder's codes; in the conditional variant Q learns to read s off generated images.
  */
 import * as tf from '@tensorflow/tfjs';
-import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compile } from '../../src/compile/index.js';
-import { planPhases, type Plan } from '../../src/compile/plan.js';
+import { planPhases } from '../../src/compile/plan.js';
 import { exampleWidth } from '../../src/data/dataset.js';
 import { tinyDigits } from '../../src/data/synthetic.js';
 import type { Model, Phase } from '../../src/dsl/ast.js';
@@ -20,16 +18,11 @@ import {
   lpAaeConditionalDefaults,
 } from '../../src/zoo/lp-aae-conditional.js';
 import { buildLpAae, lpAae, lpAaeDefaults } from '../../src/zoo/lp-aae.js';
+import { planOf } from '../compile/fixtures.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
 });
-
-const planOf = (m: Model): Plan => {
-  const r = compile(m);
-  if (E.isLeft(r)) throw new Error(r.left.map((e) => `${e.path}: ${e.message}`).join('\n'));
-  return r.right;
-};
 
 const phases = (m: Model): readonly Phase[] =>
   m.schedule.flatMap((s) => (s.kind === 'phase' ? [s] : s.phases));
