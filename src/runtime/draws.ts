@@ -15,7 +15,7 @@ export interface Draws {
   readonly uniform: () => number;
   /** Standard normal. */
   readonly normal: () => number;
-  /** Uniform uint32, for seeding tfjs's own seeded ops (dropout masks). */
+  /** Uniform uint32 (raw bits; `uniform` and `normal` are made from it). */
   readonly uint32: () => number;
 }
 

@@ -28,11 +28,22 @@ export interface BatchTensors {
   readonly rows: number;
 }
 
+/**
+ * Observes every value an evaluation takes from outside the parameters: the input batch
+ * (`input`), its labels (`labels`), each prior or noise draw (`sample:<site>`), each ε of a
+ * reparameterized code (`eps:<site>`) and each dropout mask (`dropout:<net>`), in the order they are
+ * taken. The parity harness (`npm run parity`) exports them so a reference implementation can
+ * replay exactly the same iteration; training never sets it.
+ */
+export type Recorder = (key: string, value: tf.Tensor) => void;
+
 /** Everything that varies between two evaluations of one compiled program. */
 export interface Evaluation {
   readonly batch: BatchTensors;
   /** Source of every sample, ε and dropout mask of this evaluation. */
   readonly draws: Draws;
+  /** Sees every external value the evaluation reads (see `Recorder`); unset when training. */
+  readonly record?: Recorder;
 }
 
 /** How a program is evaluated; fixed when it is compiled. */
@@ -89,12 +100,14 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
     .with({ kind: 'input' }, () => (_, e) => {
       if (e.batch.x === null)
         throw new ExecutionError(`${mode.where} reads the input batch, but none was given`);
+      e.record?.('input', e.batch.x);
       return e.batch.x;
     })
     .with({ kind: 'label' }, () => (_, e) => {
       if (e.batch.labels === null) {
         throw new ExecutionError(`${mode.where} reads labels, but its batch has none (use a labeled stream)`);
       }
+      e.record?.('labels', e.batch.labels);
       return e.batch.labels;
     })
     .with({ kind: 'oneHot' }, (op) => (v) => {
@@ -109,11 +122,20 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
       if (forward === undefined) throw new ExecutionError(`${mode.where} applies unknown net '${op.net}'`);
       const updateStatistics = mode.training && mode.updates.has(op.net);
       return (v, e) => {
-        const context: ForwardContext = { training: mode.training, updateStatistics, draws: e.draws };
+        const context: ForwardContext = {
+          training: mode.training,
+          updateStatistics,
+          draws: e.draws,
+          ...(e.record === undefined ? {} : { record: e.record }),
+        };
         return forward(at(v, op.input), context);
       };
     })
-    .with({ kind: 'sample' }, (op) => (_, e) => sampleDist(op.dist, rowsOf(instr, e), e.draws))
+    .with({ kind: 'sample' }, (op) => (_, e) => {
+      const drawn = sampleDist(op.dist, rowsOf(instr, e), e.draws);
+      e.record?.(`sample:${op.site}`, drawn);
+      return drawn;
+    })
     .with(
       { kind: 'concat' },
       (op) => (v) =>
@@ -129,6 +151,7 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
       const half = (params.shape[1] ?? 0) / 2;
       const [mean, logvar] = tf.split(params, [half, half], 1) as [tf.Tensor, tf.Tensor];
       const eps = standardNormal(params.shape[0] ?? 0, half, e.draws);
+      e.record?.(`eps:${op.site}`, eps);
       return tf.add(mean, tf.mul(tf.exp(tf.mul(logvar, 0.5)), eps));
     })
     .with({ kind: 'stopGradient' }, (op) => (v) => stopGradient(at(v, op.of)))
@@ -137,7 +160,12 @@ const compileInstr = (instr: Instr, nets: ReadonlyMap<string, Forward>, mode: Pr
       if (forward === undefined) throw new ExecutionError(`${mode.where} applies unknown net '${op.net}'`);
       const updateStatistics = mode.training && mode.updates.has(op.net);
       return (v, e) => {
-        const context: ForwardContext = { training: mode.training, updateStatistics, draws: e.draws };
+        const context: ForwardContext = {
+          training: mode.training,
+          updateStatistics,
+          draws: e.draws,
+          ...(e.record === undefined ? {} : { record: e.record }),
+        };
         return forward(at(v, op.input), context, op.layers);
       };
     })

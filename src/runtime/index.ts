@@ -28,6 +28,7 @@ export type {
   LossRecord,
   Trainer,
   TrainerConfig,
+  TrainerHooks,
   TrainerProgress,
   ViewInput,
   ViewOptions,

@@ -99,8 +99,10 @@ export interface ForwardContext {
   readonly training: boolean;
   /** Whether batch-norm layers move their running statistics (only when their net is updated). */
   readonly updateStatistics: boolean;
-  /** Source of dropout seeds. */
+  /** Source of dropout masks. */
   readonly draws: Draws;
+  /** Sees each dropout mask as `dropout:<net>` (the parity harness; see `Recorder` in execute.ts). */
+  readonly record?: (key: string, value: tf.Tensor) => void;
 }
 
 /**
@@ -134,6 +136,19 @@ export const activate = (x: tf.Tensor, a: Activation): tf.Tensor =>
     .with('softmax', () => tf.softmax(x))
     .exhaustive();
 
+/**
+ * An inverted-dropout mask for a `shape` batch: each entry is `1/(1 − rate)` with probability
+ * `1 − rate`, else 0 (so the layer's expected output is its input). Drawn in JS from the
+ * evaluation's `Draws`, like priors, so masks are the same on every backend and can be recorded.
+ */
+export const dropoutMask = (shape: readonly number[], rate: number, draws: Draws): tf.Tensor => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const keep = 1 / (1 - rate);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = draws.uniform() < rate ? 0 : keep;
+  return tf.tensor(values, [...shape], 'float32');
+};
+
 const variableOf = (variables: Variables, spec: ParamSpec): tf.Variable => {
   const v = variables.get(spec.name);
   if (v === undefined) throw new Error(`runtime: no variable for parameter '${spec.name}'`);
@@ -141,7 +156,7 @@ const variableOf = (variables: Variables, spec: ParamSpec): tf.Variable => {
 };
 
 /** One layer as a closure over its variables. */
-const layerFn = (layer: PlanLayer, variables: Variables): LayerFn =>
+const layerFn = (layer: PlanLayer, variables: Variables, netName: string): LayerFn =>
   match(layer)
     .returnType<LayerFn>()
     .with({ op: 'dense' }, (l) => {
@@ -170,10 +185,12 @@ const layerFn = (layer: PlanLayer, variables: Variables): LayerFn =>
         });
     })
     .with({ op: 'activation' }, (l) => (x) => activate(x, l.activation))
-    .with(
-      { op: 'dropout' },
-      (l) => (x, c) => (c.training && l.rate > 0 ? tf.dropout(x, l.rate, undefined, c.draws.uint32()) : x),
-    )
+    .with({ op: 'dropout' }, (l) => (x, c) => {
+      if (!c.training || l.rate <= 0) return x;
+      const mask = dropoutMask(x.shape, l.rate, c.draws);
+      c.record?.(`dropout:${netName}`, mask);
+      return tf.mul(x, mask);
+    })
     .with({ op: 'batchNorm' }, (l) => {
       const gamma = variableOf(variables, l.gamma);
       const beta = variableOf(variables, l.beta);
@@ -238,7 +255,7 @@ const layerFn = (layer: PlanLayer, variables: Variables): LayerFn =>
 
 /** The forward function of one net: its layers' closures (all, or a prefix), applied in order. */
 export const compileNet = (net: PlanNet, variables: Variables): Forward => {
-  const layers = net.layers.map((l) => layerFn(l, variables));
+  const layers = net.layers.map((l) => layerFn(l, variables, net.name));
   return (x, context, count = layers.length) => {
     let y = x;
     for (let i = 0; i < count; i++) y = (layers[i] as LayerFn)(y, context);

@@ -164,6 +164,25 @@ export interface Trainer {
 }
 
 /**
+ * Observers of a trainer's inner workings, for tools rather than training: the parity harness
+ * (`npm run parity`) records every batch and draw each phase reads, so a reference implementation
+ * can replay the same iterations.
+ *
+ * @example
+ * const trainer = createTrainer(config, undefined, {
+ *   record: ({ phase, repeat }, key, value) => console.log(phase, repeat, key, value.shape),
+ * });
+ */
+export interface TrainerHooks {
+  /** Sees each external value (`Recorder` keys) of each phase evaluation, in order. */
+  readonly record?: (
+    at: { readonly phase: string; readonly repeat: number },
+    key: string,
+    value: tf.Tensor,
+  ) => void;
+}
+
+/**
  * A loss became NaN or infinite. The message names the phase and iteration, which is what a user
  * needs to start looking (learning rate, a `scale`, a log of zero).
  *
@@ -253,7 +272,11 @@ const checkConfig = (config: TrainerConfig): void => {
  * const trainer = createTrainer({ plan: plan.right, data: (await loadMnist()).train, batchSize: 100, seed: 1 });
  * trainer.step();
  */
-export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): Trainer => {
+export const createTrainer = (
+  config: TrainerConfig,
+  resume?: TrainerProgress,
+  hooks: TrainerHooks = {},
+): Trainer => {
   checkConfig(config);
   const { plan, data } = config;
   const root = createRng(config.seed);
@@ -341,9 +364,11 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
     return b;
   };
 
-  const evaluationFor = (batch: BatchTensors): Evaluation => ({
+  const record = hooks.record;
+  const evaluationFor = (batch: BatchTensors, phase: string, repeat: number): Evaluation => ({
     batch,
     draws: createDraws(sampling.nextUint32()),
+    ...(record === undefined ? {} : { record: (key, value) => record({ phase, repeat }, key, value) }),
   });
 
   /** Mean of one phase's costs over its repeats, kept; the costs themselves are disposed. */
@@ -361,7 +386,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
   ): tf.Scalar => {
     const costs: tf.Scalar[] = [];
     for (let r = 0; r < p.phase.repeat; r++) {
-      const evaluation = evaluationFor(batchFor(p, r, iterationBatches, fresh));
+      const evaluation = evaluationFor(batchFor(p, r, iterationBatches, fresh), p.phase.name, r);
       const cost = tf.tidy(
         () => p.optimizer.minimize(() => p.loss(evaluation), true, p.varList) as tf.Scalar,
       );
@@ -380,7 +405,7 @@ export const createTrainer = (config: TrainerConfig, resume?: TrainerProgress): 
     for (let r = 0; r < rounds; r++) {
       const taking = group.filter((p) => r < p.phase.repeat);
       const results = taking.map((p) => {
-        const evaluation = evaluationFor(batchFor(p, r, iterationBatches, fresh));
+        const evaluation = evaluationFor(batchFor(p, r, iterationBatches, fresh), p.phase.name, r);
         return p.optimizer.computeGradients(() => p.loss(evaluation), p.varList);
       });
       taking.forEach((p, i) => {

@@ -1,0 +1,3 @@
+import { parityTest } from './check.js';
+
+parityTest('cpu');
