@@ -86,8 +86,17 @@ export interface IterationResult {
   readonly losses: Readonly<Record<string, { saddle: number; reference: number; relativeError: number }>>;
   /** The parameter with the largest relative error, and that error. */
   readonly worstParam: { readonly name: string; readonly relativeError: number };
-  /** max over the losses and the parameters of this iteration. */
+  /** The parameter with the largest element-wise error (relative to its largest entry); information. */
+  readonly maxElementError: { readonly name: string; readonly relativeError: number };
+  /** max over the losses and the parameters of this iteration (what is judged). */
   readonly maxRelativeError: number;
+  /** ReLU pre-activations within float32 rounding of 0, and how many the reference resolved the other way. */
+  readonly kinks: { readonly nearZero: number; readonly resolvedOtherWay: number };
+  /** The same iteration replayed from the initial weights only (no per-iteration reset): the drift. */
+  readonly freeRunning: {
+    readonly maxRelativeError: number;
+    readonly worstParam: { readonly name: string; readonly relativeError: number };
+  };
 }
 
 /** One model's parity run. */
