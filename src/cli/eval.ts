@@ -232,6 +232,11 @@ export const evalCommand = async (args: readonly string[]): Promise<number> => {
     `evaluating '${plan.model}' at step ${iteration}: ${metrics.join(', ')} (seed ${seed}${metrics.some((m) => m === 'parzen' || m === 'fid' || m === 'score') ? `, ${samples} samples` : ''})\n`,
   );
 
+  if (metrics.includes('parzen') && data.validation === undefined && run.data === 'mnist') {
+    process.stderr.write(
+      `saddle eval: this run held no images out, so Parzen's σ is chosen on the last 10,000 training images, which it trained on; train with --validation 10000 to hold them out\n`,
+    );
+  }
   const progress = progressReporter(process.stderr);
   let classifier: MnistClassifier | undefined;
   let results: MetricResults;

@@ -41,6 +41,12 @@ export interface RunFile {
   readonly data: DataChoice;
   /** The run's total length in iterations, as last requested. */
   readonly totalSteps: number;
+  /**
+   * MNIST training images held out of training (`--validation N`, the last N): `saddle eval`
+   * chooses Parzen's σ on them, so no figure is tuned on images the model trained on. Absent in
+   * runs of older saddles (and 0): nothing held out.
+   */
+  readonly validation?: number;
 }
 
 export const runFile = (dir: string): string => join(dir, 'run.json');
@@ -71,7 +77,9 @@ export const readRunFile = (command: string, dir: string): RunFile => {
     Number.isSafeInteger(json['totalSteps']) &&
     (dataChoices as readonly unknown[]).includes(json['data']) &&
     isRecord(json['source']) &&
-    'model' in json;
+    'model' in json &&
+    (json['validation'] === undefined ||
+      (Number.isSafeInteger(json['validation']) && (json['validation'] as number) >= 0));
   if (!ok) throw new UsageError(`saddle ${command}: ${path} is damaged or from another version of saddle`);
   return json as unknown as RunFile;
 };
@@ -87,13 +95,26 @@ export interface RunData {
   readonly train: Dataset;
   /** Held-out examples for pictures and evaluation (MNIST's test set). */
   readonly test: Dataset;
+  /** Training images held out of training (`--validation N`), for choosing Parzen's σ. */
+  readonly validation?: Dataset;
 }
 
-const loadData = async (choice: DataChoice, seed: number): Promise<RunData> => {
+const loadData = async (choice: DataChoice, seed: number, validation: number): Promise<RunData> => {
+  if (validation > 0 && choice !== 'mnist') {
+    throw new UsageError(
+      `--validation holds out MNIST training images; it does not apply to --data ${choice}`,
+    );
+  }
   switch (choice) {
     case 'mnist': {
-      const { train, test } = await loadMnist();
-      return { train, test };
+      if (validation === 0) {
+        const { train, test } = await loadMnist();
+        return { train, test };
+      }
+      const split = await loadMnist({ validation });
+      return split.validation === undefined
+        ? { train: split.train, test: split.test }
+        : { train: split.train, test: split.test, validation: split.validation };
     }
     case 'ring':
       return { train: ring(20_000, { seed }), test: ring(2_000, { seed: seed + 1 }) };
@@ -137,7 +158,7 @@ export const openRun = async (
       `saddle ${command}: ${options.resumeFrom} has no checkpoint yet; train it first (saddle train --resume --out ${options.resumeFrom})`,
     );
   }
-  const data = await loadData(run.data, run.seed);
+  const data = await loadData(run.data, run.seed, run.validation ?? 0);
   const xWidth = exampleWidth(data.train.shape);
   if (xWidth !== exampleWidth(plan.data.x) || data.train.classes < plan.data.classes) {
     throw new UsageError(

@@ -40,6 +40,7 @@ const flags = {
   resume: { type: 'boolean' },
   every: { type: 'string' },
   data: { type: 'string' },
+  validation: { type: 'string' },
 } as const;
 
 export const trainCommand = async (args: readonly string[]): Promise<number> => {
@@ -75,7 +76,12 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
         `saddle train: ${outDir} holds a run of another model or other options than "${arg ?? ''}"${strings(v['set']).length > 0 ? ' with these --set values' : ''}; resume it without them or choose another --out DIR`,
       );
     }
-    const recorded = { seed: run.seed, 'batch-size': run.batchSize, data: run.data } as const;
+    const recorded = {
+      seed: run.seed,
+      'batch-size': run.batchSize,
+      data: run.data,
+      validation: run.validation ?? 0,
+    } as const;
     for (const [flag, value] of Object.entries(recorded)) {
       if (v[flag] !== undefined && String(v[flag]) !== String(value)) {
         throw new UsageError(
@@ -97,6 +103,7 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       batchSize: positiveInt('train', 'batch-size', v['batch-size']) ?? resolved.batchSize ?? 100,
       data: oneOf('train', 'data', v['data'], dataChoices) ?? 'mnist',
       totalSteps: 0,
+      validation: nonNegativeInt('train', 'validation', v['validation']) ?? 0,
     };
   }
   const fromCheckpoint = exists && hasCheckpoint(checkpointDir(outDir));

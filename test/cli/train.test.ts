@@ -137,3 +137,48 @@ describe('saddle train when a loss becomes NaN', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('saddle train --validation', () => {
+  const mnistSpec = join(tmp, 'mnist-aae.json');
+  writeFileSync(mnistSpec, JSON.stringify(encodeModel(buildAae({ ...aaeDefaults, hidden: 16 }))));
+  const out = join(tmp, 'held-out');
+  const flags = ['--backend', 'cpu', '--batch-size', '50', '--every', '1'];
+
+  it('holds the last N MNIST training images out of training and records N in run.json', async () => {
+    const r = await saddle(
+      'train',
+      mnistSpec,
+      ...flags,
+      '--validation',
+      '59000',
+      '--steps',
+      '2',
+      '--out',
+      out,
+    );
+    expect(r.code).toBe(0);
+    // 1,000 training images left at batch 50: 20 steps per epoch, so 2 steps are 0.10 epochs.
+    expect(r.stdout).toMatch(/to step 2 \(0\.10 epochs\)/);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { validation: number };
+    expect(run.validation).toBe(59000);
+  });
+
+  it('refuses to change N on --resume, and applies to MNIST only', async () => {
+    const changed = await saddle('train', '--resume', '--out', out, '--validation', '10', '--steps', '3');
+    expect(changed.code).toBe(2);
+    expect(changed.stderr).toMatch(/--validation cannot change when resuming/);
+    const tiny = await saddle(
+      'train',
+      spec,
+      ...common,
+      '--validation',
+      '10',
+      '--steps',
+      '1',
+      '--out',
+      join(tmp, 'x'),
+    );
+    expect(tiny.code).toBe(2);
+    expect(tiny.stderr).toMatch(/--validation holds out MNIST training images/);
+  });
+});
