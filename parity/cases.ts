@@ -18,7 +18,7 @@ export interface ParityCase {
   readonly entry: string;
   /** Overrides of the entry's defaults (as `--set` would give them). */
   readonly options: Readonly<Record<string, unknown>>;
-  /** Overrides of the reduced options that `--full` keeps (the entry's own widths otherwise). */
+  /** Overrides that narrow the nets (and so the exports); `--full` drops them and runs the entry's own widths. */
   readonly narrow: Readonly<Record<string, unknown>>;
   /** Batch size when narrowed; `--full` uses the entry's own. */
   readonly narrowBatch?: number;
