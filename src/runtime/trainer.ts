@@ -191,7 +191,7 @@ export interface TrainerHooks {
  * catch (e) { if (e instanceof NonFiniteLossError) console.error(`${e.message}; lower the learning rate of '${e.phase}'`); }
  */
 export class NonFiniteLossError extends Error {
-  override readonly name = 'NonFiniteLossError';
+  override readonly name: string = 'NonFiniteLossError';
   constructor(
     readonly phase: string,
     readonly iteration: number,
@@ -202,6 +202,23 @@ export class NonFiniteLossError extends Error {
     super(
       `loss of phase '${phase}' became ${Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity'} at iteration ${iteration}`,
     );
+  }
+}
+
+/**
+ * A parameter became NaN or infinite in a phase's update although the phase's loss was finite (an
+ * overflowing step, a bad gradient). A kind of `NonFiniteLossError`, so whoever stops a run on a
+ * diverging loss stops it on this too — and no checkpoint ever holds such a parameter.
+ *
+ * @example
+ * try { await trainer.readLosses(); }
+ * catch (e) { if (e instanceof NonFiniteParameterError) console.error(`${e.message}; lower the learning rate of '${e.phase}'`); }
+ */
+export class NonFiniteParameterError extends NonFiniteLossError {
+  override readonly name = 'NonFiniteParameterError';
+  constructor(phase: string, iteration: number, value: number, records: readonly LossRecord[] = []) {
+    super(phase, iteration, value, records);
+    this.message = `a parameter updated by phase '${phase}' became NaN or infinite at iteration ${iteration}`;
   }
 }
 
@@ -233,6 +250,11 @@ interface PendingRecord {
   readonly epoch: number;
   /** One kept scalar per phase, in `phaseNames` order. */
   readonly losses: tf.Scalar[];
+  /**
+   * Per phase (same order), the sum of the parameters it updated, after its update: NaN or ±Inf
+   * exactly when one of them is (a sum of finite float32s overflows only far beyond sane weights).
+   */
+  readonly parameterSums: tf.Scalar[];
 }
 
 const streamOptions = (config: TrainerConfig, decl: Plan['streams'][number]): StreamOptions => ({
@@ -424,27 +446,41 @@ export const createTrainer = (
     const iterationBatches = streams.map(upload);
     const fresh: BatchTensors[] = [];
     const losses: tf.Scalar[] = [];
+    const parameterSums: tf.Scalar[] = [];
+    const sumUpdated = (p: LivePhase): void => {
+      parameterSums.push(
+        tf.tidy(() =>
+          p.varList.length === 0 ? tf.scalar(0) : (tf.addN(p.varList.map((v) => tf.sum(v))) as tf.Scalar),
+        ),
+      );
+    };
     try {
       for (const s of plan.schedule) {
-        if (s.kind === 'phase') losses.push(runPhase(liveOf(s.phase), iterationBatches, fresh));
-        else losses.push(...runSimultaneous(s.phases.map(liveOf), iterationBatches, fresh));
+        if (s.kind === 'phase') {
+          losses.push(runPhase(liveOf(s.phase), iterationBatches, fresh));
+          sumUpdated(liveOf(s.phase));
+        } else {
+          losses.push(...runSimultaneous(s.phases.map(liveOf), iterationBatches, fresh));
+          s.phases.forEach((p) => sumUpdated(liveOf(p)));
+        }
       }
     } catch (e) {
       tf.dispose(losses);
+      tf.dispose(parameterSums);
       throw e;
     } finally {
       iterationBatches.forEach(release);
       fresh.forEach(release);
     }
     iteration += 1;
-    pending.push({ iteration, epoch: clock.epoch, losses });
+    pending.push({ iteration, epoch: clock.epoch, losses, parameterSums });
   };
 
   const readLosses = async (): Promise<LossRecord[]> => {
     const batch = pending;
     pending = [];
     if (batch.length === 0) return [];
-    const all = batch.flatMap((r) => r.losses);
+    const all = batch.flatMap((r) => [...r.losses, ...r.parameterSums]);
     const stacked = tf.stack(all);
     let values: Float32Array;
     try {
@@ -461,6 +497,10 @@ export const createTrainer = (
         const value = values[k++] ?? Number.NaN;
         if (!Number.isFinite(value)) throw new NonFiniteLossError(name, r.iteration, value, records);
         losses[name] = value;
+      }
+      for (const name of phaseNames) {
+        const sum = values[k++] ?? Number.NaN;
+        if (!Number.isFinite(sum)) throw new NonFiniteParameterError(name, r.iteration, sum, records);
       }
       records.push({ iteration: r.iteration, epoch: r.epoch, losses });
     }
@@ -546,7 +586,7 @@ export const createTrainer = (
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      pending.forEach((r) => tf.dispose(r.losses));
+      pending.forEach((r) => tf.dispose([...r.losses, ...r.parameterSums]));
       pending = [];
       for (const o of optimizers.values()) o.dispose();
       for (const v of variables.values()) v.dispose();

@@ -81,16 +81,21 @@ describe('checkpoints', () => {
     trainer.dispose();
   });
 
-  it('replaces the previous checkpoint, leaving exactly one binary', async () => {
+  it('keeps the newest two checkpoints, each a manifest and a binary', async () => {
     const dir = join(root, 'replace');
     const trainer = createTrainer(stateful(adam(1e-3)));
-    await steps(trainer, 2);
-    await saveCheckpoint(dir, trainer);
-    await steps(trainer, 3);
-    await saveCheckpoint(dir, trainer);
+    for (const n of [2, 3, 1]) {
+      await steps(trainer, n);
+      await saveCheckpoint(dir, trainer);
+    }
     trainer.dispose();
-    expect(readManifest(dir).progress.iteration).toBe(5);
-    expect(readdirSync(dir).sort()).toEqual(['checkpoint-5.bin', 'checkpoint.json']);
+    expect(readManifest(dir).progress.iteration).toBe(6);
+    expect(readdirSync(dir).sort()).toEqual([
+      'checkpoint-5.bin',
+      'checkpoint-5.json',
+      'checkpoint-6.bin',
+      'checkpoint-6.json',
+    ]);
   });
 
   it('rejects a checkpoint of another run with a message naming the file', async () => {
@@ -101,13 +106,15 @@ describe('checkpoints', () => {
     await saveCheckpoint(dir, trainer);
     trainer.dispose();
     await expect(restoreTrainer(dir, { ...config, seed: 10 })).rejects.toThrow(
-      /checkpoint\.json was written with seed 9/,
+      /checkpoint-1\.json was written with seed 9/,
     );
     const other = compileOrThrow(tinyAae({ hidden: 5 }));
     await expect(restoreTrainer(dir, { ...config, plan: other })).rejects.toThrow(CheckpointError);
     await expect(restoreTrainer(join(root, 'nothing-here'), config)).rejects.toThrow(/no checkpoint in/);
-    writeFileSync(join(dir, 'checkpoint.json'), '{ not json');
-    await expect(restoreTrainer(dir, config)).rejects.toThrow(/is not valid JSON/);
+    writeFileSync(join(dir, 'checkpoint-1.json'), '{ not json');
+    await expect(restoreTrainer(dir, config)).rejects.toThrow(
+      /checkpoint-1\.json is not valid JSON.*holds no earlier checkpoint/,
+    );
     expect(existsSync(join(dir, 'checkpoint-1.bin'))).toBe(true);
   });
 

@@ -55,7 +55,7 @@ describe('runTraining', () => {
       totalSteps: 15,
       every: 4,
       outDir,
-      handleSigint: false,
+      handleSignals: false,
       onLog: (r) => {
         logged.push(r.iteration);
       },
@@ -65,7 +65,7 @@ describe('runTraining', () => {
       },
     });
     trainer.dispose();
-    expect(result).toEqual({ iteration: 15, epoch: 2, stopped: false });
+    expect(result).toEqual({ iteration: 15, epoch: 2, stopped: false, skipped: 0 });
     const lines = readMetrics(outDir);
     expect(lines.map((l) => l.iteration)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
     expect(Object.keys(lines[0]?.losses ?? {})).toEqual(['reconstruction', 'critic', 'generator']);
@@ -84,7 +84,7 @@ describe('runTraining', () => {
       totalSteps: 20,
       every: 5,
       outDir: straightDir,
-      handleSigint: false,
+      handleSignals: false,
     });
     straight.dispose();
 
@@ -96,7 +96,7 @@ describe('runTraining', () => {
       totalSteps: 20,
       every: 1,
       outDir: stoppedDir,
-      handleSigint: false,
+      handleSignals: false,
       signal: controller.signal,
       onLog: (r) => {
         if (r.iteration === 9) controller.abort();
@@ -111,7 +111,7 @@ describe('runTraining', () => {
       totalSteps: 20,
       every: 5,
       outDir: stoppedDir,
-      handleSigint: false,
+      handleSignals: false,
     });
     resumed.dispose();
     expect(finished).toMatchObject({ iteration: 20, stopped: false });
@@ -131,7 +131,13 @@ describe('runTraining', () => {
       seed: 1,
     };
     const trainer = createTrainer(diverging);
-    const error = await runTraining({ trainer, totalSteps: 100, every: 1, outDir, handleSigint: false }).then(
+    const error = await runTraining({
+      trainer,
+      totalSteps: 100,
+      every: 1,
+      outDir,
+      handleSignals: false,
+    }).then(
       () => null,
       (e: unknown) => e,
     );
@@ -181,7 +187,7 @@ describe('runTraining', () => {
   it('rejects bad options by name', async () => {
     const trainer = createTrainer(config);
     await expect(
-      runTraining({ trainer, totalSteps: 5, every: 0, outDir: join(root, 'bad'), handleSigint: false }),
+      runTraining({ trainer, totalSteps: 5, every: 0, outDir: join(root, 'bad'), handleSignals: false }),
     ).rejects.toThrow(/every must be a positive integer, got 0/);
     trainer.dispose();
   });
@@ -195,7 +201,7 @@ describe('the run log and views read back', () => {
     const outDir = join(root, 'rerun');
     for (const steps of [5, 3]) {
       const trainer = createTrainer(config);
-      await runTraining({ trainer, totalSteps: steps, every: 1, outDir, handleSigint: false });
+      await runTraining({ trainer, totalSteps: steps, every: 1, outDir, handleSignals: false });
       trainer.dispose();
     }
     expect(readMetricsLog(outDir).map((r) => r.iteration)).toEqual([1, 2, 3]);
