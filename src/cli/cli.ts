@@ -17,6 +17,7 @@ const userFacing = new Set([
   'IdxError',
   'RngError',
   'NonFiniteLossError',
+  'NonFiniteParameterError',
   'BackendUnavailableError',
   'CheckpointError',
   'TrainerConfigError',
@@ -49,7 +50,9 @@ export const runCli = async (argv: readonly string[]): Promise<number> => {
     }
     if (e instanceof Error && userFacing.has(e.name)) {
       process.stderr.write(`saddle: ${e.message}\n`);
-      return e.name === 'BackendUnavailableError' ? 2 : 1;
+      // A missing backend or an unusable checkpoint (damaged, edited, another run's, a newer
+      // saddle's) is the user's to fix, like a bad flag.
+      return e.name === 'BackendUnavailableError' || e.name === 'CheckpointError' ? 2 : 1;
     }
     process.stderr.write(
       `saddle: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,

@@ -69,6 +69,11 @@ export const readRunFile = (command: string, dir: string): RunFile => {
       `saddle ${command}: ${path} is not valid JSON (${e instanceof Error ? e.message : String(e)})`,
     );
   }
+  if (isRecord(json) && typeof json['version'] === 'number' && json['version'] > 1) {
+    throw new UsageError(
+      `saddle ${command}: ${path} was written by a newer saddle (run.json version ${json['version']}; this saddle reads version 1); use that saddle`,
+    );
+  }
   const ok =
     isRecord(json) &&
     json['version'] === 1 &&
@@ -145,7 +150,7 @@ export interface OpenRun {
 
 /**
  * Compile, select the backend, load the data and build the trainer — fresh, or restored from
- * `resumeFrom`'s checkpoint.
+ * `resumeFrom`'s newest good checkpoint (damaged newer ones are named on stderr).
  */
 export const openRun = async (
   command: string,
@@ -170,7 +175,11 @@ export const openRun = async (
   const config = { plan, data: data.train, batchSize: run.batchSize, seed: run.seed };
   const trainer =
     options.resumeFrom !== undefined
-      ? await restoreTrainer(checkpointDir(options.resumeFrom), config)
+      ? await restoreTrainer(checkpointDir(options.resumeFrom), config, {
+          // Said on stderr, so no command silently continues from (or scores) an older checkpoint.
+          onRejected: (problem) =>
+            process.stderr.write(`saddle ${command}: passing over a damaged checkpoint: ${problem}\n`),
+        })
       : createTrainer(config);
   const encodeShape = plan.views.encode?.instrs[plan.views.encode.output]?.shape;
   return {

@@ -5,20 +5,27 @@
  * The run directory is the unit of work: `run.json` records the model spec, its source, seed,
  * batch size and data, so `--resume`, `saddle sample` and `saddle eval` rebuild the exact run.
  *
+ * Reliability (docs/reliability.md): one `saddle train` per directory (`train.lock`); checkpoints
+ * every 10 minutes, at epoch ends and on SIGINT/SIGTERM (exit 130/143, with how to resume); a full
+ * disk or a read-only directory is one line and a non-zero exit with the last checkpoint intact.
+ *
  * @module
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeModel } from '../dsl/codec.js';
 import { hasCheckpoint, readManifest } from '../runtime/checkpoint.js';
+import { describeWriteFailure } from '../runtime/durable.js';
+import { acquireLock, LockedError, type Lock } from '../runtime/lock.js';
 import { checkpointDir, runTraining } from '../runtime/run.js';
 import { NonFiniteLossError } from '../runtime/trainer.js';
 import { exportNets } from '../runtime/export.js';
-import { nonNegativeInt, oneOf, parse, positionals, positiveInt, strings } from './args.js';
+import { nonNegativeInt, oneOf, parse, positionals, positiveInt, strings, type Parsed } from './args.js';
 import { UsageError } from './errors.js';
 import { createProgress, formatLosses } from './progress.js';
 import { resolveModel } from './resolve.js';
 import { writePictures } from './pictures.js';
+import { reportAfter } from './report.js';
 import {
   backendChoices,
   dataChoices,
@@ -41,7 +48,45 @@ const flags = {
   every: { type: 'string' },
   data: { type: 'string' },
   validation: { type: 'string' },
+  'checkpoint-every': { type: 'string' },
+  'on-nan': { type: 'string' },
 } as const;
+
+/** The exit codes of a run stopped by a signal: 128 + the signal's number, as shells report them. */
+const signalExit = { SIGINT: 130, SIGTERM: 143 } as const;
+
+/** `--checkpoint-every`: `N` iterations, `Ns` seconds or `Nm` minutes (default: 10 minutes). */
+export const parseCheckpointEvery = (raw: unknown): { steps?: number; seconds?: number } => {
+  if (raw === undefined) return { seconds: 600 };
+  const m = typeof raw === 'string' ? /^(\d+)(s|m)?$/.exec(raw) : null;
+  const n = m === null ? 0 : Number(m[1]);
+  if (m === null || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(
+      `saddle train: --checkpoint-every must be N (iterations), Ns (seconds) or Nm (minutes) with N ≥ 1, got "${String(raw)}"`,
+    );
+  }
+  return m[2] === undefined ? { steps: n } : { seconds: m[2] === 's' ? n : 60 * n };
+};
+
+/** What a run in `dir` differs in from the flags given with `--resume`, as `--flag value (the run has x)`. */
+const contradictions = (
+  values: Readonly<Record<string, unknown>>,
+  run: RunFile,
+  sameModel: boolean,
+  arg: string | undefined,
+): string[] => {
+  const recorded = {
+    seed: run.seed,
+    'batch-size': run.batchSize,
+    data: run.data,
+    validation: run.validation ?? 0,
+  } as const;
+  const differing = Object.entries(recorded)
+    .filter(([flag, value]) => values[flag] !== undefined && String(values[flag]) !== String(value))
+    .map(([flag, value]) => `--${flag} ${String(values[flag])} (the run has ${String(value)})`);
+  const model = `the model "${arg ?? ''}"${strings(values['set']).length > 0 ? ' with these --set values' : ''} (the run has another model or other options)`;
+  return sameModel ? differing : [model, ...differing];
+};
 
 export const trainCommand = async (args: readonly string[]): Promise<number> => {
   const parsed = parse('train', args, flags);
@@ -51,11 +96,11 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
   if (epochs !== undefined && steps !== undefined) {
     throw new UsageError('saddle train: give --epochs or --steps, not both');
   }
-  const resume = v['resume'] === true;
   const backendChoice = oneOf('train', 'backend', v['backend'], backendChoices) ?? 'auto';
   const every = positiveInt('train', 'every', v['every']) ?? 50;
+  const checkpointEvery = parseCheckpointEvery(v['checkpoint-every']);
+  const onNan = oneOf('train', 'on-nan', v['on-nan'], ['stop', 'skip'] as const) ?? 'stop';
 
-  // --- the run: new, or the one being resumed -----------------------------------------------------
   if (parsed.positionals.length > 1) positionals('train', parsed, ['zoo-id | spec.json']);
   const [arg] = parsed.positionals;
   const resolved = arg !== undefined ? resolveModel('train', arg, strings(v['set'])) : undefined;
@@ -63,6 +108,85 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     typeof v['out'] === 'string' ? v['out'] : resolved !== undefined ? join('runs', resolved.model.name) : '';
   if (outDir === '')
     throw new UsageError('saddle train: expected <zoo-id | spec.json>, or --resume --out DIR');
+
+  // --- one writer per run directory, from before its first read to its last write ----------------
+  let lock: Lock;
+  const created = !existsSync(outDir);
+  try {
+    mkdirSync(outDir, { recursive: true });
+    lock = acquireLock(outDir);
+  } catch (e) {
+    if (e instanceof LockedError) throw new UsageError(`saddle train: ${e.message}`);
+    return writeFailure(e, outDir);
+  }
+  if (lock.tookOverFrom !== undefined) {
+    process.stderr.write(
+      `saddle: took over ${lock.path} from process ${lock.tookOverFrom}, which is no longer running (it was killed or crashed)\n`,
+    );
+  }
+  try {
+    return await trainLocked({
+      v,
+      arg,
+      resolved,
+      outDir,
+      epochs,
+      steps,
+      backendChoice,
+      every,
+      checkpointEvery,
+      onNan,
+    });
+  } catch (e) {
+    return writeFailure(e, outDir);
+  } finally {
+    lock.release();
+    // A mistaken command (resuming a directory that holds no run) leaves nothing behind.
+    if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);
+  }
+};
+
+/**
+ * A full disk, a read-only or forbidden directory: one line saying what could not be written and
+ * why, one saying which checkpoint is intact, exit 1. Anything else is rethrown.
+ */
+const writeFailure = (e: unknown, outDir: string): number => {
+  const failure = describeWriteFailure(e);
+  if (failure === undefined) throw e;
+  let saved: number | undefined;
+  try {
+    saved = hasCheckpoint(checkpointDir(outDir))
+      ? readManifest(checkpointDir(outDir)).progress.iteration
+      : undefined;
+  } catch {
+    saved = undefined;
+  }
+  process.stderr.write(
+    `saddle: ${failure}\n` +
+      (saved !== undefined
+        ? `saddle: the last checkpoint (step ${saved}) is intact; make room or fix the permissions, then continue with: saddle train --resume --out ${outDir}\n`
+        : `saddle: no checkpoint was written; make room or fix the permissions, then start again\n`),
+  );
+  return 1;
+};
+
+interface TrainRequest {
+  readonly v: Parsed['values'];
+  readonly arg: string | undefined;
+  readonly resolved: ReturnType<typeof resolveModel> | undefined;
+  readonly outDir: string;
+  readonly epochs: number | undefined;
+  readonly steps: number | undefined;
+  readonly backendChoice: (typeof backendChoices)[number];
+  readonly every: number;
+  readonly checkpointEvery: { readonly steps?: number; readonly seconds?: number };
+  readonly onNan: 'stop' | 'skip';
+}
+
+/** `saddle train` once the run directory is locked. */
+const trainLocked = async (request: TrainRequest): Promise<number> => {
+  const { v, arg, resolved, outDir, epochs, steps, backendChoice, every } = request;
+  const resume = v['resume'] === true;
   const exists = existsSync(runFile(outDir));
   let run: RunFile;
   if (exists && !resume) {
@@ -71,23 +195,13 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     );
   } else if (exists) {
     run = readRunFile('train', outDir);
-    if (resolved !== undefined && JSON.stringify(encodeModel(resolved.model)) !== JSON.stringify(run.model)) {
+    const sameModel =
+      resolved === undefined || JSON.stringify(encodeModel(resolved.model)) === JSON.stringify(run.model);
+    const differing = contradictions(v, run, sameModel, arg);
+    if (differing.length > 0) {
       throw new UsageError(
-        `saddle train: ${outDir} holds a run of another model or other options than "${arg ?? ''}"${strings(v['set']).length > 0 ? ' with these --set values' : ''}; resume it without them or choose another --out DIR`,
+        `saddle train: --resume cannot change what ${outDir} was trained with: ${differing.join(', ')}; resume without them or choose another --out DIR`,
       );
-    }
-    const recorded = {
-      seed: run.seed,
-      'batch-size': run.batchSize,
-      data: run.data,
-      validation: run.validation ?? 0,
-    } as const;
-    for (const [flag, value] of Object.entries(recorded)) {
-      if (v[flag] !== undefined && String(v[flag]) !== String(value)) {
-        throw new UsageError(
-          `saddle train: --${flag} cannot change when resuming (${runFile(outDir)} has ${String(value)})`,
-        );
-      }
     }
   } else {
     if (resolved === undefined) {
@@ -107,6 +221,11 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     };
   }
   const fromCheckpoint = exists && hasCheckpoint(checkpointDir(outDir));
+  if (exists && !fromCheckpoint) {
+    process.stderr.write(
+      `saddle: ${outDir} has no checkpoint yet (it was stopped before its first); training it from step 0\n`,
+    );
+  }
 
   // --- compile before touching tensors: errors cost nothing ---------------------------------------
   const opened = await openRun('train', run, {
@@ -125,15 +244,26 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       : resume && run.totalSteps > 0
         ? run.totalSteps
         : stepsPerEpoch);
+  const progress = createProgress(process.stdout, { startIteration: trainer.iteration });
+  const pictures = async (label: string): Promise<void> => {
+    const written = await writePictures(trainer, opened.plan, data, outDir, label);
+    if (written.length > 0) progress.note(`pictures: ${written.join(', ')}`);
+  };
+  /** The final pictures and exported nets: rewritten whole, so a run killed while writing them is finished by --resume. */
+  const finish = async (): Promise<readonly string[]> => {
+    await pictures('final');
+    return exportNets(trainer, join(outDir, 'export'));
+  };
+
   if (fromCheckpoint && trainer.iteration >= totalSteps) {
+    await finish();
+    trainer.dispose();
     process.stdout.write(
       `saddle: ${outDir} has already trained ${trainer.iteration} of ${totalSteps} steps; give a larger --steps or --epochs to continue\n` +
         `  its pictures, metrics and exported nets are in ${outDir}/ (saddle sample ${outDir} draws more)\n`,
     );
-    trainer.dispose();
     return 0;
   }
-  mkdirSync(outDir, { recursive: true });
   writeRunFile(outDir, { ...run, totalSteps });
 
   process.stdout.write(
@@ -142,12 +272,7 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       `writing to ${outDir}/\n`,
   );
 
-  const progress = createProgress(process.stdout, { startIteration: trainer.iteration });
   let lastLosses: Readonly<Record<string, number>> = {};
-  const pictures = async (label: string): Promise<void> => {
-    const written = await writePictures(trainer, opened.plan, data, outDir, label);
-    if (written.length > 0) progress.note(`pictures: ${written.join(', ')}`);
-  };
   let result: Awaited<ReturnType<typeof runTraining>>;
   try {
     result = await runTraining({
@@ -155,6 +280,14 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
       totalSteps,
       every,
       outDir,
+      ...(request.checkpointEvery.steps === undefined
+        ? {}
+        : { checkpointEvery: request.checkpointEvery.steps }),
+      ...(request.checkpointEvery.seconds === undefined
+        ? {}
+        : { checkpointSeconds: request.checkpointEvery.seconds }),
+      onNan: request.onNan,
+      onNotice: (line) => progress.note(`saddle: ${line}`),
       onLog: (record) => {
         lastLosses = record.losses;
         progress.update({
@@ -168,6 +301,7 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
     });
   } catch (e) {
     progress.done();
+    trainer.dispose();
     if (e instanceof NonFiniteLossError) {
       // The run stops; say what is left and what to try, not just what went wrong.
       const saved = hasCheckpoint(checkpointDir(outDir))
@@ -178,25 +312,35 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
           (saved !== undefined
             ? `saddle: ${checkpointDir(outDir)} still holds the last good state (step ${saved}); `
             : `saddle: no checkpoint was written before it; `) +
-          `lower the phase's learning rate or check its loss scale, then continue with --resume --out ${outDir}\n`,
+          `lower the phase's learning rate or check its loss scale, then continue with --resume --out ${outDir} (or skip such batches with --on-nan skip)\n`,
       );
-      trainer.dispose();
       return 1;
     }
     throw e;
   }
   progress.done();
-  await pictures('final');
-  const exported = await exportNets(trainer, join(outDir, 'export'));
+  const skippedNote =
+    result.skipped > 0
+      ? ` (${result.skipped} batch${result.skipped === 1 ? '' : 'es'} skipped for NaN/Inf)`
+      : '';
+  if (result.signal !== undefined) {
+    trainer.dispose();
+    process.stderr.write(
+      `saddle: stopped by ${result.signal} at step ${result.iteration} of ${totalSteps}${skippedNote}, checkpoint written; continue with: saddle train --resume --out ${outDir}\n`,
+    );
+    return signalExit[result.signal];
+  }
+  const exported = await finish();
   trainer.dispose();
 
   process.stdout.write(
-    `${result.stopped ? 'stopped' : 'done'} at step ${result.iteration}: ${formatLosses(lastLosses)}\n` +
+    `${result.stopped ? 'stopped' : 'done'} at step ${result.iteration}${skippedNote}: ${formatLosses(lastLosses)}\n` +
       `  metrics:     ${join(outDir, 'metrics.jsonl')} (curves: ${join(outDir, 'loss.png')})\n` +
       `  pictures:    ${join(outDir, 'samples-final.png')}${opened.hasLatent2d ? `, ${join(outDir, 'latent-final.png')}` : ''} (and one per epoch)\n` +
       `  checkpoint:  ${join(outDir, 'checkpoint')} (continue with: saddle train --resume --out ${outDir} --epochs N)\n` +
       `  nets:        ${exported.map((p) => join(outDir, 'export', p)).join(', ')} (tfjs model.json layout)\n` +
       `  draw more:   saddle sample ${outDir} --n 100\n`,
   );
+  reportAfter(outDir, { backend });
   return 0;
 };
