@@ -149,7 +149,7 @@ export const main = async (options: OwnDataOptions = {}): Promise<OwnDataResult>
   const pairs = new Float32Array([...originals, ...rebuilt]);
   writeFileSync(files.reconstructions, sampleGrid(pairs, { rows: 2, cols: 10, ...image }));
   const history = readMetrics(outDir);
-  writeFileSync(files.losses, lossCurves(history, { title: 'AAE on bar images' }));
+  writeFileSync(files.losses, await lossCurves(history, { title: 'AAE on bar images' }));
   // #endregion pictures
 
   log(`pictures: ${files.samples}, ${files.reconstructions}, ${files.losses}`);

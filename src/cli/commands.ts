@@ -12,8 +12,10 @@ import { parse, positionals, strings } from './args.js';
 import { compileFailure } from './errors.js';
 import { resolveModel } from './resolve.js';
 import { evalCommand } from './eval.js';
+import { reportCommand } from './report.js';
 import { sampleCommand } from './sample.js';
 import { schemaCommand } from './schema.js';
+import { serveCommand } from './serve.js';
 import { trainCommand } from './train.js';
 
 export type Command = (args: readonly string[]) => Promise<number>;
@@ -37,6 +39,12 @@ usage:
                                                   draw a grid of samples from a trained run
   saddle eval <run-dir> [--metrics parzen,fid,score,recon,mmd,cluster,classify] [--samples N] [--json]
                                                   evaluate a trained run; writes eval.json into it
+  saddle report <run-dir> [<run-dir> ...] [--out file.html]
+                                                  write the run's report page (run-dir/report.html,
+                                                  one file, no network); several runs: one page
+                                                  comparing them (first run-dir/compare.html)
+  saddle serve <run-dir> [--port N]               the latent-space explorer on localhost (default
+                                                  port 8080): decode codes in the browser
 `;
 
 const zooCommand: Command = async (args) => {
@@ -77,4 +85,6 @@ export const commands: Readonly<Record<string, Command>> = {
   train: trainCommand,
   sample: sampleCommand,
   eval: evalCommand,
+  report: reportCommand,
+  serve: serveCommand,
 };

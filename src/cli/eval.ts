@@ -29,6 +29,7 @@ import { hasCheckpoint } from '../runtime/checkpoint.js';
 import { checkpointDir } from '../runtime/run.js';
 import { nonNegativeInt, oneOf, parse, positionals, positiveInt } from './args.js';
 import { UsageError } from './errors.js';
+import { reportAfter } from './report.js';
 import { backendChoices, openRun, planOf, readRunFile } from './run.js';
 
 const flags = {
@@ -290,5 +291,6 @@ export const evalCommand = async (args: readonly string[]): Promise<number> => {
   renameSync(`${path}.tmp`, path);
   if (json) process.stdout.write(`${JSON.stringify(file, null, 2)}\n`);
   else process.stdout.write(`${formatTable(tableRows(results))}\nwritten to ${path}\n`);
+  reportAfter(dir, { quiet: json });
   return 0;
 };

@@ -36,7 +36,7 @@ export const sampleCommand = async (args: readonly string[]): Promise<number> =>
     );
   }
   const samples = await drawSamples(opened.trainer, n, seed);
-  const png = samplesPicture(samples, n, opened.plan, opened.data);
+  const png = await samplesPicture(samples, n, opened.plan, opened.data);
   opened.trainer.dispose();
   if (png === undefined) {
     throw new UsageError(

@@ -13,10 +13,19 @@
  *
  * @module
  */
-import type { Canvas } from './canvas.js';
-import { canvasToPng, createCanvas } from './canvas.js';
-import type { Rgb } from './palette.js';
-import { ALARM_RED } from './palette.js';
+import { encodePng, type RawImage } from './png.js';
+
+/**
+ * An RGB colour, each channel 0–255.
+ *
+ * @example
+ * const white: Rgb = [255, 255, 255];
+ * sampleGrid(images, { rows: 2, cols: 2, height: 28, width: 28, background: white });
+ */
+export type Rgb = readonly [number, number, number];
+
+/** What a non-finite value is painted: pure red, which no decoded grey image contains. */
+const ALARM_RED: Rgb = [255, 0, 0];
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -46,14 +55,14 @@ export interface SampleGridOptions {
 }
 
 /**
- * A rendered grid, plus the count of non-finite values painted red.
+ * A rendered grid (an RGB raster), plus the count of non-finite values painted red.
  *
  * @example
- * const { canvas, nonFinite }: SampleGridRender = renderSampleGrid(images, { rows: 10, cols: 10, height: 28, width: 28 });
+ * const { image, nonFinite }: SampleGridRender = renderSampleGrid(images, { rows: 10, cols: 10, height: 28, width: 28 });
  * if (nonFinite > 0) console.warn(`${nonFinite} pixels diverged (painted red)`);
  */
 export interface SampleGridRender {
-  readonly canvas: Canvas;
+  readonly image: RawImage;
   readonly nonFinite: number;
   /** How many images were shown (at most rows × cols). */
   readonly shown: number;
@@ -75,7 +84,8 @@ const positiveInteger = (name: string, value: number): void => {
  *
  * @example
  * const { x, y } = gridCellOrigin(12, { cols: 10, height: 28, width: 28 });   // row 1, column 2
- * drawText(grid.canvas, '!', x, y, [255, 0, 0]);                              // mark that image
+ * const at = 3 * (y * grid.image.width + x);                                   // its top-left pixel
+ * console.log(grid.image.data.subarray(at, at + 3));
  */
 export const gridCellOrigin = (
   k: number,
@@ -98,7 +108,7 @@ export const gridCellOrigin = (
 const toByte = (v: number): number => Math.round((v <= 0 ? 0 : v >= 1 ? 1 : v) * 255);
 
 /**
- * Tiles `images` (n × height·width·channels values, row-major) into a canvas. If n < rows·cols the
+ * Tiles `images` (n × height·width·channels values, row-major) into an RGB raster. If n < rows·cols the
  * remaining cells stay background; extra images beyond rows·cols are not shown.
  *
  * @throws RangeError naming the option when a size is not a positive integer, or when the buffer
@@ -106,7 +116,7 @@ const toByte = (v: number): number => Math.round((v <= 0 ? 0 : v >= 1 ? 1 : v) *
  *
  * @example
  * const grid = renderSampleGrid(images, { rows: 4, cols: 8, height: 28, width: 28 });
- * blit(figure, grid.canvas, 0, 20);
+ * console.log(grid.image.width, grid.image.height, grid.nonFinite);
  */
 export const renderSampleGrid = (images: Float32Array, options: SampleGridOptions): SampleGridRender => {
   const padding = options.padding ?? 2;
@@ -133,11 +143,11 @@ export const renderSampleGrid = (images: Float32Array, options: SampleGridOption
   }
   const n = images.length / perImage;
   const shown = Math.min(n, rows * cols);
-  const canvas = createCanvas(
-    cols * width * scale + (cols + 1) * padding,
-    rows * height * scale + (rows + 1) * padding,
-    options.background ?? [128, 128, 128],
-  );
+  const canvasWidth = cols * width * scale + (cols + 1) * padding;
+  const canvasHeight = rows * height * scale + (rows + 1) * padding;
+  const data = new Uint8Array(3 * canvasWidth * canvasHeight);
+  const background = options.background ?? [128, 128, 128];
+  for (let at = 0; at < data.length; at += 3) data.set(background, at);
   let nonFinite = 0;
   const pixel: [number, number, number] = [0, 0, 0];
   for (let k = 0; k < shown; k++) {
@@ -154,13 +164,13 @@ export const renderSampleGrid = (images: Float32Array, options: SampleGridOption
         if (broken) nonFinite++;
         const colour = broken ? ALARM_RED : pixel;
         for (let sy = 0; sy < scale; sy++) {
-          const rowStart = 3 * ((origin.y + y * scale + sy) * canvas.width + origin.x + x * scale);
-          for (let sx = 0; sx < scale; sx++) canvas.data.set(colour, rowStart + 3 * sx);
+          const rowStart = 3 * ((origin.y + y * scale + sy) * canvasWidth + origin.x + x * scale);
+          for (let sx = 0; sx < scale; sx++) data.set(colour, rowStart + 3 * sx);
         }
       }
     }
   }
-  return { canvas, nonFinite, shown };
+  return { image: { width: canvasWidth, height: canvasHeight, channels: 3, data }, nonFinite, shown };
 };
 
 /**
@@ -171,4 +181,4 @@ export const renderSampleGrid = (images: Float32Array, options: SampleGridOption
  * writeFileSync('samples.png', sampleGrid(images, { rows: 10, cols: 10, height: 28, width: 28 }));
  */
 export const sampleGrid = (images: Float32Array, options: SampleGridOptions): Buffer =>
-  canvasToPng(renderSampleGrid(images, options).canvas);
+  encodePng(renderSampleGrid(images, options).image);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { decodePng, getPixel, gridCellOrigin, renderSampleGrid, sampleGrid } from '../../src/report/index.js';
+import { decodePng, gridCellOrigin, renderSampleGrid, sampleGrid } from '../../src/report/index.js';
+import type { RawImage } from '../../src/report/index.js';
+
+/** RGB of pixel (x, y) of an RGB raster. */
+const getPixel = (img: RawImage, x: number, y: number): number[] => [
+  ...img.data.subarray(3 * (y * img.width + x), 3 * (y * img.width + x) + 3),
+];
 
 const H = 3;
 const W = 2;
@@ -56,7 +62,7 @@ describe('sampleGrid', () => {
     const few = renderSampleGrid(constantImages(5), options);
     expect(few.shown).toBe(5);
     const empty = gridCellOrigin(7, options);
-    expect(getPixel(few.canvas, empty.x, empty.y)).toEqual([128, 128, 128]);
+    expect(getPixel(few.image, empty.x, empty.y)).toEqual([128, 128, 128]);
     expect(renderSampleGrid(constantImages(20), options).shown).toBe(12);
   });
 
@@ -64,7 +70,7 @@ describe('sampleGrid', () => {
     const rgb = new Float32Array(H * W * 3);
     for (let i = 0; i < H * W; i++) rgb.set([1, 0, 0.5], 3 * i);
     const render = renderSampleGrid(rgb, { ...options, rows: 1, cols: 1, channels: 3 });
-    expect(getPixel(render.canvas, 2, 2)).toEqual([255, 0, 128]);
+    expect(getPixel(render.image, 2, 2)).toEqual([255, 0, 128]);
   });
 
   it('explains a buffer that is not a whole number of images, and bad options', () => {
