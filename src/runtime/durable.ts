@@ -80,9 +80,20 @@ export const writeDurably = (path: string, data: Uint8Array | string): void => {
     renameSync(temp, path);
   } catch (e) {
     rmSync(temp, { force: true });
-    throw e;
+    throw withPath(e, path);
   }
   syncPath(dirname(path));
+};
+
+/**
+ * `e` naming `path` if it names no file (a failed `write` on a descriptor does not), so the message
+ * says which file could not be written.
+ */
+export const withPath = (e: unknown, path: string): unknown => {
+  if (e instanceof Error && (e as NodeJS.ErrnoException).path === undefined) {
+    (e as NodeJS.ErrnoException).path = path;
+  }
+  return e;
 };
 
 /**

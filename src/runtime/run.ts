@@ -26,7 +26,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyState, captureState, saveCheckpoint } from './checkpoint.js';
-import { syncPath, writeDurably } from './durable.js';
+import { syncPath, withPath, writeDurably } from './durable.js';
 import { NonFiniteLossError, NonFiniteParameterError, type LossRecord, type Trainer } from './trainer.js';
 
 /**
@@ -230,7 +230,11 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
 
   const appendLines = (records: readonly MetricsRecord[]): void => {
     if (records.length === 0) return;
-    appendFileSync(metrics, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    try {
+      appendFileSync(metrics, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    } catch (e) {
+      throw withPath(e, metrics);
+    }
   };
   const append = (records: readonly LossRecord[]): void => {
     const time = seconds();
