@@ -493,15 +493,15 @@ export const createTrainer = (
     let k = 0;
     for (const r of batch) {
       const losses: Record<string, number> = {};
-      for (const name of phaseNames) {
-        const value = values[k++] ?? Number.NaN;
+      // Phase by phase in schedule order, its loss then its update: the first cause is named.
+      phaseNames.forEach((name, j) => {
+        const value = values[k + j] ?? Number.NaN;
         if (!Number.isFinite(value)) throw new NonFiniteLossError(name, r.iteration, value, records);
-        losses[name] = value;
-      }
-      for (const name of phaseNames) {
-        const sum = values[k++] ?? Number.NaN;
+        const sum = values[k + phaseNames.length + j] ?? Number.NaN;
         if (!Number.isFinite(sum)) throw new NonFiniteParameterError(name, r.iteration, sum, records);
-      }
+        losses[name] = value;
+      });
+      k += 2 * phaseNames.length;
       records.push({ iteration: r.iteration, epoch: r.epoch, losses });
     }
     return records;
