@@ -4,7 +4,8 @@
  * The pieces, in the order a program uses them: pick a backend once (`selectBackend`), make a
  * `Trainer` from a plan and a dataset (`createTrainer`), step it (`trainer.step()`, or
  * `runTraining` for logging, checkpoints and Ctrl-C), read its views (`trainer.evalView`), save and
- * restore it (`saveCheckpoint`, `restoreTrainer`) and export its nets (`exportNets`). The CLI's
+ * restore it (`saveCheckpoint`, `restoreTrainer`: the newest two checkpoints are kept, checksummed,
+ * and a damaged one is passed over) and export its nets (`exportNets`). The CLI's
  * `saddle train` is this sequence plus pictures and a run directory.
  *
  * @example
@@ -33,10 +34,10 @@ export type {
   ViewInput,
   ViewOptions,
 } from './trainer.js';
-export { createTrainer, NonFiniteLossError, TrainerConfigError } from './trainer.js';
+export { createTrainer, NonFiniteLossError, NonFiniteParameterError, TrainerConfigError } from './trainer.js';
 export type { MetricsRecord, RunOptions, RunResult } from './run.js';
 export { checkpointDir, metricsFile, readMetrics, runTraining, RunOptionsError } from './run.js';
-export type { CheckpointManifest, TensorEntry } from './checkpoint.js';
+export type { CheckpointManifest, RestoreOptions, TensorEntry } from './checkpoint.js';
 export type { Variables } from './nets.js';
 export {
   CheckpointError,
