@@ -42,7 +42,6 @@ declare global {
   }
 }
 
-const PIXELS = 8; // canvas pixels per image pixel
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
 const state: ExplorerState = {
@@ -77,12 +76,13 @@ const chooseBackend = async (): Promise<string> => {
   return tf.getBackend();
 };
 
-/** Draw values in [0, 1] as a grey image, one block of PIXELS² canvas pixels per value. */
+/** Draw values in [0, 1] as a grey image, one square block of canvas pixels per value. */
 const draw = (
   canvas: HTMLCanvasElement,
   values: readonly number[],
   size: { height: number; width: number },
 ): void => {
+  const PIXELS = Math.max(1, Math.ceil(200 / size.width)); // canvas pixels per image pixel: ~200 px wide
   canvas.width = size.width * PIXELS;
   canvas.height = size.height * PIXELS;
   const ctx = canvas.getContext('2d');
@@ -174,6 +174,7 @@ const main = async (): Promise<void> => {
 
   // The scatter with a draggable point (2-D codes).
   if (info.latentWidth === 2 && info.scatter !== undefined) {
+    const box = $('scatter-box');
     const host = $('scatter');
     const { view } = await embed(host, info.scatter, { actions: false, renderer: 'svg' });
     const marker = $('marker');
@@ -183,17 +184,17 @@ const main = async (): Promise<void> => {
     const place = (z: readonly number[]): void => {
       if (svg === null) return;
       const [ox, oy] = view.origin();
-      const box = svg.getBoundingClientRect();
-      const hostBox = host.getBoundingClientRect();
-      marker.style.left = `${box.left - hostBox.left + ox + xScale(z[0] ?? 0)}px`;
-      marker.style.top = `${box.top - hostBox.top + oy + yScale(z[1] ?? 0)}px`;
+      const plot = svg.getBoundingClientRect();
+      const frame = box.getBoundingClientRect();
+      marker.style.left = `${plot.left - frame.left + ox + xScale(z[0] ?? 0)}px`;
+      marker.style.top = `${plot.top - frame.top + oy + yScale(z[1] ?? 0)}px`;
       marker.hidden = false;
     };
     const toCode = (e: PointerEvent): number[] | undefined => {
       if (svg === null) return undefined;
       const [ox, oy] = view.origin();
-      const box = svg.getBoundingClientRect();
-      return [xScale.invert(e.clientX - box.left - ox), yScale.invert(e.clientY - box.top - oy)];
+      const plot = svg.getBoundingClientRect();
+      return [xScale.invert(e.clientX - plot.left - ox), yScale.invert(e.clientY - plot.top - oy)];
     };
     let dragging = false;
     const move = (e: PointerEvent): void => {
@@ -202,15 +203,16 @@ const main = async (): Promise<void> => {
       place(z);
       void show(z);
     };
-    host.addEventListener('pointerdown', (e) => {
+    box.addEventListener('pointerdown', (e) => {
+      e.preventDefault();
       dragging = true;
-      host.setPointerCapture(e.pointerId);
+      box.setPointerCapture(e.pointerId);
       move(e);
     });
-    host.addEventListener('pointermove', (e) => {
+    box.addEventListener('pointermove', (e) => {
       if (dragging) move(e);
     });
-    host.addEventListener('pointerup', () => {
+    box.addEventListener('pointerup', () => {
       dragging = false;
     });
     const start = info.test.codes[0] ?? [0, 0];

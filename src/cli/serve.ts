@@ -11,7 +11,6 @@
  *
  * @module
  */
-import * as tf from '@tensorflow/tfjs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -50,23 +49,17 @@ const rowsOf = (values: Float32Array, width: number, n: number): number[][] =>
     Array.from(values.subarray(i * width, (i + 1) * width), (v) => Number(v.toPrecision(6))),
   );
 
-/** The input width of an exported net, read by loading it as tfjs would. */
-const exportedInputWidth = async (dir: string): Promise<number | undefined> => {
-  const { modelTopology, weightsManifest } = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
-    modelTopology: tf.io.ModelJSON['modelTopology'];
-    weightsManifest: tf.io.WeightsManifestConfig;
+/**
+ * The input width of an exported net: the product of its first layer's `batch_input_shape` (less
+ * the batch axis) in `model.json`, which is what `tf.loadLayersModel` builds its input from.
+ */
+export const exportedInputWidth = (dir: string): number | undefined => {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    modelTopology?: { config?: { layers?: { config?: { batch_input_shape?: (number | null)[] } }[] } };
   };
-  const weights = readFileSync(join(dir, 'weights.bin'));
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({
-      modelTopology,
-      weightSpecs: weightsManifest.flatMap((g) => g.weights),
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
-  const width = model.inputs[0]?.shape[1];
-  model.dispose();
-  return width ?? undefined;
+  const shape = json.modelTopology?.config?.layers?.find((l) => l.config?.batch_input_shape !== undefined)
+    ?.config?.batch_input_shape;
+  return shape === undefined ? undefined : shape.slice(1).reduce<number>((a, d) => a * (d ?? 1), 1);
 };
 
 /**
@@ -101,7 +94,7 @@ export const explorerInfo = async (dir: string): Promise<ExplorerInfo> => {
       `no exported decoder (${join('export', decoder, 'model.json')}); train the run to its end (saddle train --resume --out ${dir}) to export its nets`,
     );
   }
-  const inputWidth = await exportedInputWidth(exportDir);
+  const inputWidth = exportedInputWidth(exportDir);
   if (inputWidth !== latentWidth) {
     return problem(
       `the exported decoder '${decoder}' takes ${String(inputWidth)} inputs but the encoder's codes have ${latentWidth} dimensions, so the explorer cannot decode the scatter's points`,
@@ -168,7 +161,7 @@ const explorerPage = (model: string): string => `<!doctype html>
 body { font-family: 'DejaVu Sans', Verdana, sans-serif; margin: 1em 2em; color: #222; }
 #error { color: #b00; font-weight: bold; }
 .row { display: flex; gap: 2em; align-items: flex-start; flex-wrap: wrap; }
-#scatter { position: relative; cursor: crosshair; touch-action: none; }
+#scatter-box { position: relative; cursor: crosshair; touch-action: none; user-select: none; }
 #marker { position: absolute; width: 14px; height: 14px; margin: -7px 0 0 -7px; border-radius: 50%;
   background: #000; border: 2px solid #fff; pointer-events: none; }
 canvas { image-rendering: pixelated; border: 1px solid #ccc; }
@@ -181,7 +174,7 @@ canvas { image-rendering: pixelated; border: 1px solid #ccc; }
 <p id="error" hidden></p>
 <p class="note"><span id="backend">loading the decoder…</span> · <a href="report.html">run report</a></p>
 <div class="row">
-  <div id="scatter"><div id="marker" hidden></div></div>
+  <div id="scatter-box"><div id="scatter"></div><div id="marker" hidden></div></div>
   <div><canvas id="decoded" width="8" height="8"></canvas><p id="code" class="note"></p><div id="sliders" hidden></div></div>
 </div>
 <div id="interpolation" hidden>
@@ -229,13 +222,22 @@ export const startServer = async (
       `saddle serve: the page script ${scriptPath} is missing; build it with \`npm run build\``,
     );
   }
-  const info = await explorerInfo(dir);
+  // The page's data, filled in once the port is ours (a busy port is reported before any work).
+  let info: ExplorerInfo = {
+    model: '',
+    latentWidth: 0,
+    image: null,
+    decoderUrl: '',
+    test: { images: [], labels: [], codes: [] },
+    ranges: [],
+  };
   const script = readFileSync(scriptPath);
   const exportRoot = join(dir, 'export');
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://localhost').pathname);
     if (path === '/' || path === '/index.html')
       return send(res, 200, 'text/html; charset=utf-8', explorerPage(info.model));
+    if (path === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     if (path === '/explorer.js') return send(res, 200, 'text/javascript; charset=utf-8', script);
     if (path === '/api/explorer.json') return send(res, 200, 'application/json', JSON.stringify(info));
     if (path === '/report.html') {
@@ -280,12 +282,22 @@ export const startServer = async (
     );
     server.listen(options.port, host, () => resolveListen());
   });
+  try {
+    info = await explorerInfo(dir);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://${host}:${port}/`,
     problem: info.error,
     server,
-    close: () => new Promise<void>((done) => server.close(() => done())),
+    close: () =>
+      new Promise<void>((done) => {
+        server.close(() => done());
+        server.closeAllConnections();
+      }),
   };
 };
 
