@@ -31,10 +31,13 @@ usage:
   saddle train <zoo-id | spec.json> [--set key=value ...] [--epochs N | --steps N]
                [--batch-size N] [--backend auto|node-gpu|node|native|wasm|cpu] [--seed N]
                [--out DIR] [--resume] [--every N] [--data mnist|ring|swissroll|tiny]
-               [--validation N]                   train; writes metrics.jsonl, checkpoints,
+               [--validation N] [--checkpoint-every N|Ns|Nm] [--on-nan stop|skip]
+                                                  train; writes metrics.jsonl, checkpoints,
                                                   samples-<epoch>.png, latent-<epoch>.png to DIR;
                                                   --validation holds the last N MNIST training
-                                                  images out (saddle eval picks Parzen's σ on them)
+                                                  images out (saddle eval picks Parzen's σ on them);
+                                                  checkpoints every 10 minutes and epoch by default;
+                                                  Ctrl-C / SIGTERM checkpoint and exit 130 / 143
   saddle sample <run-dir> [--n N] [--out file.png] [--seed N]
                                                   draw a grid of samples from a trained run
   saddle eval <run-dir> [--metrics parzen,fid,score,recon,mmd,cluster,classify] [--samples N] [--json]
