@@ -284,7 +284,9 @@ const parseManifest = (path: string): CheckpointManifest => {
   try {
     raw = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw new CheckpointError(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    // The parser quotes the text around the error, newlines included: keep the message one line.
+    const why = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, ' ');
+    throw new CheckpointError(`${path} is not valid JSON: ${why}`);
   }
   if (!isRecord(raw) || raw['format'] !== CHECKPOINT_FORMAT) {
     throw new CheckpointError(`${path} is not a saddle checkpoint (format should be '${CHECKPOINT_FORMAT}')`);

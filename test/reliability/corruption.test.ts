@@ -24,31 +24,24 @@ const pristine = join(tmp, 'pristine');
 const reference = join(tmp, 'reference');
 
 beforeAll(async () => {
-  // Checkpoints at steps 5 and 10: the newest and one to fall back on.
-  const a = await saddle(
-    'train',
-    spec,
-    ...common,
-    '--checkpoint-every',
-    '5',
-    '--steps',
-    '10',
-    '--out',
-    pristine,
-  );
-  expect(a.code, a.stderr).toBe(0);
-  const b = await saddle(
-    'train',
-    spec,
-    ...common,
-    '--checkpoint-every',
-    '5',
-    '--steps',
-    '12',
-    '--out',
-    reference,
-  );
-  expect(b.code, b.stderr).toBe(0);
+  // Checkpoints at steps 5 and 10 (the newest and one to fall back on), and an undamaged 12-step run.
+  for (const [out, steps] of [
+    [pristine, '10'],
+    [reference, '12'],
+  ] as const) {
+    const r = await saddle(
+      'train',
+      spec,
+      ...common,
+      '--checkpoint-every',
+      '5',
+      '--steps',
+      steps,
+      '--out',
+      out,
+    );
+    expect(r.code, r.stderr).toBe(0);
+  }
 }, 120_000);
 
 const files = ['checkpoint-5.json', 'checkpoint-5.bin', 'checkpoint-10.json', 'checkpoint-10.bin'] as const;

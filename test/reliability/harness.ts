@@ -89,26 +89,26 @@ export const spawnSaddle = (cli: string, args: readonly string[], options: Spawn
       }
     }
   };
-  let outTail = '';
-  let errTail = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    const text = outTail + chunk;
-    const cut = text.lastIndexOf('\n');
-    outTail = text.slice(cut + 1);
-    if (cut >= 0) feed(text.slice(0, cut));
-  });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-    const text = errTail + chunk;
-    const cut = text.lastIndexOf('\n');
-    errTail = text.slice(cut + 1);
-    if (cut >= 0) feed(text.slice(0, cut));
-  });
+  /** Feed whole lines to the watchers; keep a partial last line until its end arrives. */
+  const lineReader = (keep: (chunk: string) => void) => {
+    let tail = '';
+    const read = (chunk: string): void => {
+      keep(chunk);
+      const text = tail + chunk;
+      const cut = text.lastIndexOf('\n');
+      tail = text.slice(cut + 1);
+      if (cut >= 0) feed(text.slice(0, cut));
+    };
+    return { read, rest: () => tail };
+  };
+  const outLines = lineReader((c) => (out += c));
+  const errLines = lineReader((c) => (err += c));
+  child.stdout?.setEncoding('utf8').on('data', outLines.read);
+  child.stderr?.setEncoding('utf8').on('data', errLines.read);
   const done = new Promise<Finished>((resolveDone, reject) => {
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      feed(`${outTail}\n${errTail}`);
+      feed(`${outLines.rest()}\n${errLines.rest()}`);
       for (const w of watchers.splice(0)) w.resolve(undefined);
       resolveDone({ code, signal, stdout: out, stderr: err });
     });
