@@ -13,19 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import embed from 'vega-embed';
-import type { VisualizationSpec } from 'vega-embed';
-
-/** What the server hands the page (`/api/explorer.json`); `error` set when it cannot explore. */
-interface ExplorerInfo {
-  readonly model: string;
-  readonly error?: string;
-  readonly latentWidth: number;
-  readonly image: { readonly height: number; readonly width: number } | null;
-  readonly decoderUrl: string;
-  readonly scatter?: VisualizationSpec;
-  readonly test: { readonly images: number[][]; readonly labels: number[]; readonly codes: number[][] };
-  readonly ranges: readonly (readonly [number, number])[];
-}
+import type { ExplorerInfo } from '../src/cli/explorer-info.js';
 
 interface ExplorerState {
   ready: boolean;

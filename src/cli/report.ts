@@ -68,21 +68,23 @@ const readJson = <T>(path: string): T | undefined => {
 };
 
 /**
- * Training speed from the log: iterations over seconds, summed over stretches where `time` grows
- * (it restarts from zero when a run is resumed).
+ * Training speed from the log: iterations over seconds, summed over the stretches where `time`
+ * does not go back (it restarts from zero when a run is resumed). Records written in one flush
+ * share a time, so a stretch is measured from its first record to its last, never pair by pair.
  */
 export const trainingSpeed = (records: readonly MetricsRecord[]): number | undefined => {
   let steps = 0;
   let seconds = 0;
-  for (let i = 1; i < records.length; i++) {
-    const a = records[i - 1]!;
-    const b = records[i]!;
-    if (b.time > a.time && b.iteration > a.iteration) {
-      steps += b.iteration - a.iteration;
-      seconds += b.time - a.time;
+  let start = records[0];
+  records.forEach((r, i) => {
+    const next = records[i + 1];
+    if (start !== undefined && (next === undefined || next.time < r.time)) {
+      steps += r.iteration - start.iteration;
+      seconds += r.time - start.time;
+      start = next;
     }
-  }
-  return seconds > 0 ? steps / seconds : undefined;
+  });
+  return seconds > 0 && steps > 0 ? steps / seconds : undefined;
 };
 
 const modelFacts = (run: RunFile): [string, string][] => [

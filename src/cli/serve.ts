@@ -15,8 +15,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { existsSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join, normalize, sep } from 'node:path';
-import type { TopLevelSpec } from 'vega-lite';
 import { exampleWidth } from '../data/dataset.js';
+import type { ExplorerInfo } from './explorer-info.js';
 import { latentScatterSpec } from '../report/index.js';
 import { reportHtml } from '../report/html.js';
 import { hasCheckpoint } from '../runtime/checkpoint.js';
@@ -32,17 +32,7 @@ const SCATTER_CODES = 2000;
 const SCATTER_PRIOR = 1000;
 const INTERPOLATION_IMAGES = 64;
 
-/** What the page receives (`/api/explorer.json`); mirrors `ExplorerInfo` in `web/explorer.ts`. */
-export interface ExplorerInfo {
-  readonly model: string;
-  readonly error?: string;
-  readonly latentWidth: number;
-  readonly image: { readonly height: number; readonly width: number } | null;
-  readonly decoderUrl: string;
-  readonly scatter?: TopLevelSpec;
-  readonly test: { readonly images: number[][]; readonly labels: number[]; readonly codes: number[][] };
-  readonly ranges: readonly (readonly [number, number])[];
-}
+export type { ExplorerInfo };
 
 const rowsOf = (values: Float32Array, width: number, n: number): number[][] =>
   Array.from({ length: n }, (_, i) =>

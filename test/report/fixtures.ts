@@ -28,24 +28,8 @@ export const trainTinyRun = async (latent = 2, steps = 40): Promise<string> => {
     JSON.stringify(encodeModel(buildAae({ ...aaeDefaults, hidden: 16, latent }, { x: [81], classes: 10 }))),
   );
   const out = join(tmp, 'run');
-  const r = await saddle(
-    'train',
-    spec,
-    '--data',
-    'tiny',
-    '--backend',
-    'cpu',
-    '--batch-size',
-    '250',
-    '--seed',
-    '3',
-    '--every',
-    '5',
-    '--steps',
-    String(steps),
-    '--out',
-    out,
-  );
+  const flags = `--data tiny --backend cpu --batch-size 250 --seed 3 --every 5 --steps ${steps}`;
+  const r = await saddle('train', spec, ...flags.split(' '), '--out', out);
   if (r.code !== 0) throw new Error(`training the fixture run failed:\n${r.stdout}\n${r.stderr}`);
   return out;
 };

@@ -112,6 +112,8 @@ describe('report pieces', () => {
     // 10 steps in 2 s, then a resume restarting the clock, then 10 steps in 3 s: 20 / 5.
     expect(trainingSpeed([rec(10, 1), rec(20, 3), rec(30, 0.5), rec(40, 3.5)])).toBeCloseTo(4);
     expect(trainingSpeed([rec(10, 1)])).toBeUndefined();
+    // Lines flushed together share their time: 3 steps in 2 s, not 1 step per flush.
+    expect(trainingSpeed([rec(1, 2), rec(2, 2), rec(3, 4), rec(4, 4)])).toBeCloseTo(1.5);
   });
 
   it("quotes every paper figure exactly as docs/reproduction.md's table does, in that entry's row", () => {
