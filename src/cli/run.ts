@@ -9,7 +9,7 @@
  * @module
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compile } from '../compile/index.js';
 import type { Plan } from '../compile/plan.js';
@@ -19,6 +19,7 @@ import { ring, swissRollSet, tinyDigits } from '../data/synthetic.js';
 import { decodeModel } from '../dsl/codec.js';
 import { selectBackend, type BackendChoice, type BackendInfo } from '../runtime/backend/index.js';
 import { hasCheckpoint, restoreTrainer } from '../runtime/checkpoint.js';
+import { writeDurably } from '../runtime/durable.js';
 import { checkpointDir } from '../runtime/run.js';
 import { createTrainer, type Trainer } from '../runtime/trainer.js';
 import { compileFailure, UsageError } from './errors.js';
@@ -89,11 +90,9 @@ export const readRunFile = (command: string, dir: string): RunFile => {
   return json as unknown as RunFile;
 };
 
-/** Write `run.json` atomically (temp file, then rename). */
+/** Write `run.json` durably (temp file, fsync, rename): a crash leaves the old or the new file. */
 export const writeRunFile = (dir: string, run: RunFile): void => {
-  const path = runFile(dir);
-  writeFileSync(`${path}.tmp`, `${JSON.stringify(run, null, 2)}\n`);
-  renameSync(`${path}.tmp`, path);
+  writeDurably(runFile(dir), `${JSON.stringify(run, null, 2)}\n`);
 };
 
 export interface RunData {

@@ -193,3 +193,45 @@ describe('saddle sample and eval on a run directory they cannot use', () => {
     expect(existsSync(join(tmp, 'y.png'))).toBe(true);
   });
 });
+
+describe('--resume with flags that contradict the run', () => {
+  it("is refused with exit 2, every differing field named with the run's value", async () => {
+    const r = await saddle(
+      'train',
+      '--resume',
+      '--out',
+      pristine,
+      '--seed',
+      '8',
+      '--batch-size',
+      '10',
+      '--data',
+      'ring',
+      '--backend',
+      'cpu',
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `saddle train: --resume cannot change what ${pristine} was trained with: --seed 8 (the run has 7), ` +
+        `--batch-size 10 (the run has 50), --data ring (the run has tiny); resume without them or choose another --out DIR\n`,
+    );
+  });
+
+  it('is refused for another model, naming it', async () => {
+    const r = await saddle('train', 'aae', '--resume', '--out', pristine, '--backend', 'cpu');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /--resume cannot change what .* was trained with: the model "aae" \(the run has another model or other options\)/,
+    );
+  });
+
+  it('--checkpoint-every takes N, Ns or Nm', async () => {
+    for (const bad of ['0', '5x', '1.5m', 's']) {
+      const r = await saddle('train', '--resume', '--out', pristine, '--checkpoint-every', bad);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(
+        `saddle train: --checkpoint-every must be N (iterations), Ns (seconds) or Nm (minutes) with N ≥ 1, got "${bad}"\n`,
+      );
+    }
+  });
+});
