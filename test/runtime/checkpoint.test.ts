@@ -118,6 +118,42 @@ describe('checkpoints', () => {
     expect(existsSync(join(dir, 'checkpoint-1.bin'))).toBe(true);
   });
 
+  it("reads saddle 0.1's single checkpoint (checkpoint.json, version 1, no checksums)", async () => {
+    const dir = join(root, 'legacy');
+    const config = stateful(adam(1e-3));
+    const trainer = createTrainer(config);
+    await steps(trainer, 3);
+    const { sha256: _sha, weightsSha256: _weights, data: _data, ...v2 } = await saveCheckpoint(dir, trainer);
+    const expected = await steps(trainer, 2);
+    trainer.dispose();
+    rmSync(join(dir, 'checkpoint-3.json'));
+    writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify({ ...v2, version: 1 }));
+    const restored = await restoreTrainer(dir, config);
+    expect(restored.iteration).toBe(3);
+    expect(await steps(restored, 2)).toEqual(expected);
+    restored.dispose();
+  });
+
+  it('passes over a damaged newest checkpoint to the previous one, reporting it', async () => {
+    const dir = join(root, 'fallback');
+    const config = stateful(adam(1e-3));
+    const trainer = createTrainer(config);
+    await steps(trainer, 2);
+    await saveCheckpoint(dir, trainer);
+    await steps(trainer, 2);
+    await saveCheckpoint(dir, trainer);
+    trainer.dispose();
+    writeFileSync(join(dir, 'checkpoint-4.bin'), 'short');
+    const rejected: string[] = [];
+    const restored = await restoreTrainer(dir, config, { onRejected: (p) => rejected.push(p) });
+    expect(restored.iteration).toBe(2);
+    restored.dispose();
+    expect(rejected).toEqual([
+      expect.stringMatching(/checkpoint-4\.bin holds 5 bytes; .*checkpoint-4\.json describes \d+/),
+    ]);
+    expect(readManifest(dir).progress.iteration).toBe(2);
+  });
+
   it('does not leak tensors across save and restore', async () => {
     const dir = join(root, 'leak');
     const config = stateful(adam(1e-3));
