@@ -142,13 +142,13 @@ export const trainCommand = async (args: readonly string[]): Promise<number> => 
   } finally {
     lock.release();
     // A mistaken command (resuming a directory that holds no run) leaves nothing behind.
-    if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);
+    if (created && existsSync(outDir) && readdirSync(outDir).length === 0) rmdirSync(outDir);
   }
 };
 
 /**
  * A full disk, a read-only or forbidden directory: one line saying what could not be written and
- * why, one saying which checkpoint is intact, exit 1. Anything else is rethrown.
+ * why, which checkpoint is intact and how to continue; exit 1. Anything else is rethrown.
  */
 const writeFailure = (e: unknown, outDir: string): number => {
   const failure = describeWriteFailure(e);
@@ -162,10 +162,10 @@ const writeFailure = (e: unknown, outDir: string): number => {
     saved = undefined;
   }
   process.stderr.write(
-    `saddle: ${failure}\n` +
+    `saddle: ${failure}; ` +
       (saved !== undefined
-        ? `saddle: the last checkpoint (step ${saved}) is intact; make room or fix the permissions, then continue with: saddle train --resume --out ${outDir}\n`
-        : `saddle: no checkpoint was written; make room or fix the permissions, then start again\n`),
+        ? `the last checkpoint (step ${saved}) is intact: make room or fix the permissions, then continue with: saddle train --resume --out ${outDir}\n`
+        : `no checkpoint was written yet: make room or fix the permissions, then start again\n`),
   );
   return 1;
 };
