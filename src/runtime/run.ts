@@ -236,9 +236,12 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
       throw withPath(e, metrics);
     }
   };
+  /** The newest record logged, for `onLog` (under `onNan: 'skip'` losses are read every step). */
+  let newest: LossRecord | undefined;
   const append = (records: readonly LossRecord[]): void => {
     const time = seconds();
     appendLines(records.map((r) => ({ iteration: r.iteration, epoch: r.epoch, losses: r.losses, time })));
+    newest = records[records.length - 1] ?? newest;
   };
 
   /** Read the pending losses into the log; the newest goes to `onLog` when `log` is set. */
@@ -252,8 +255,7 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
       throw e;
     }
     append(records);
-    const last = records[records.length - 1];
-    if (log && last !== undefined && onLog !== undefined) await onLog({ ...last, time: seconds() });
+    if (log && newest !== undefined && onLog !== undefined) await onLog({ ...newest, time: seconds() });
   };
 
   let skipped = 0;
