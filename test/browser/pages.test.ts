@@ -112,7 +112,8 @@ if (missing !== undefined) {
     }
   });
 } else {
-  describe('browser pages', () => {
+  // Generous: the machine is shared, and a page's first WebGL start-up can be slow under load.
+  describe('browser pages', { timeout: 240_000 }, () => {
     let run = '';
     let wide = '';
     let context: BrowserContext;
