@@ -163,6 +163,7 @@ const main = async (): Promise<void> => {
   // The scatter with a draggable point (2-D codes).
   if (info.latentWidth === 2 && info.scatter !== undefined) {
     const box = $('scatter-box');
+    box.hidden = false;
     const host = $('scatter');
     const { view } = await embed(host, info.scatter, { actions: false, renderer: 'svg' });
     const marker = $('marker');

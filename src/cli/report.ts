@@ -2,8 +2,9 @@
  * `saddle report DIR [DIR ...]`: the run report page, `DIR/report.html` — one self-contained file
  * (no network) with the run's model and options, its compiled plan, loss curves, the sample grid
  * and latent scatter of every epoch, `eval.json`'s metrics beside the paper's figure, and the
- * backend and speed. Given several runs it writes one page comparing them (curves overlaid,
- * metrics side by side) to the first run's directory as `compare.html`, or to `--out FILE`.
+ * backend and speed (or to `--out FILE`). Given several runs it writes one page comparing them
+ * (curves overlaid, metrics side by side) to the first run's directory as `compare.html`, or to
+ * `--out FILE`.
  *
  * Everything comes from files the run already holds (`run.json`, `metrics.jsonl`, the PNGs and the
  * `*.vl.json` chart specs, `eval.json`), so a report costs no tensor work and can be rewritten at
@@ -124,7 +125,11 @@ export const gatherRun = (dir: string): RunReport => {
   const facts: [string, string][] = [
     ...modelFacts(run),
     ['length', `${iteration} of ${run.totalSteps} steps (epoch ${records.at(-1)?.epoch ?? 0})`],
-    ['backend', training?.backend ?? 'not recorded'],
+    [
+      'backend',
+      training?.backend ??
+        `not recorded by training${evaluation !== undefined ? ` (saddle eval ran on ${evaluation.backend})` : ''}`,
+    ],
     [
       'speed',
       speed === undefined
@@ -168,10 +173,13 @@ const writeAtomically = (path: string, text: string): void => {
 };
 
 /**
- * Write `dir/report.html`; `backend` (the training run's) is remembered for later rewrites.
+ * Write `dir/report.html` (or `out`); `backend` (the training run's) is remembered for later rewrites.
  * Returns the path written.
  */
-export const writeReport = (dir: string, options: { readonly backend?: BackendInfo } = {}): string => {
+export const writeReport = (
+  dir: string,
+  options: { readonly backend?: BackendInfo; readonly out?: string } = {},
+): string => {
   if (options.backend !== undefined) {
     writeFileSync(
       trainingFile(dir),
@@ -179,7 +187,7 @@ export const writeReport = (dir: string, options: { readonly backend?: BackendIn
     );
   }
   const run = gatherRun(dir);
-  const path = reportFile(dir);
+  const path = options.out ?? reportFile(dir);
   writeAtomically(
     path,
     reportHtml({ title: `saddle run report: ${run.title}`, runs: [run] }, readWebAsset('report.js')),
@@ -221,8 +229,8 @@ export const reportCommand = async (args: readonly string[]): Promise<number> =>
     throw new UsageError(`saddle report: --out ${String(out)}: its directory does not exist`);
   }
   const written =
-    dirs.length === 1 && out === undefined
-      ? writeReport(dirs[0]!)
+    dirs.length === 1
+      ? writeReport(dirs[0]!, typeof out === 'string' ? { out } : {})
       : writeComparison(dirs, typeof out === 'string' ? out : join(dirs[0]!, 'compare.html'));
   process.stdout.write(`report: ${written} (open it in a browser; it needs no network)\n`);
   return 0;

@@ -164,7 +164,7 @@ canvas { image-rendering: pixelated; border: 1px solid #ccc; }
 <p id="error" hidden></p>
 <p class="note"><span id="backend">loading the decoder…</span> · <a href="report.html">run report</a></p>
 <div class="row">
-  <div id="scatter-box"><div id="scatter"></div><div id="marker" hidden></div></div>
+  <div id="scatter-box" hidden><div id="scatter"></div><div id="marker" hidden></div></div>
   <div><canvas id="decoded" width="8" height="8"></canvas><p id="code" class="note"></p><div id="sliders" hidden></div></div>
 </div>
 <div id="interpolation" hidden>

@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { trainingSpeed } from '../../src/cli/report.js';
 import { paperFigures } from '../../src/report/paper.js';
@@ -91,6 +91,10 @@ describe('saddle report', () => {
     expect(Object.keys(charts)).toContain('compare-loss');
     expect(Object.keys(charts)).toContain('run1-loss');
     expect(JSON.stringify(charts['compare-loss'])).toMatch(/"run":"run"/);
+    // One run with --out: its own page, written there, no comparison.
+    const single = join(dirname(out), 'single.html');
+    expect((await saddle('report', run, '--out', single)).code).toBe(0);
+    expect(Object.keys(chartsOf(readFileSync(single, 'utf8')))).not.toContain('compare-loss');
   });
 
   it('says in one line what is wrong with a directory that holds no run', async () => {
