@@ -5,8 +5,8 @@
  * again; the finished run must equal one uninterrupted run: the same metrics.jsonl lines (no line
  * missing or doubled), the same checkpoint and exported weights.
  *
- * FAULTS=<n> sets how many kill points on the cpu backend (default 25; a quarter of that on wasm);
- * `FAULTS=200 npx vitest run test/reliability/kill.test.ts` is the local soak.
+ * FAULTS=<n> sets how many SIGKILLs land on the cpu backend (default 20; a quarter of that, at
+ * least 5, on wasm); `FAULTS=200 npx vitest run test/reliability/kill.test.ts` is the local soak.
  */
 import fc from 'fast-check';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -26,8 +26,10 @@ import {
   writeTinySpec,
 } from './harness.js';
 
-const faults = Number(process.env['FAULTS'] ?? 25);
+const faults = Number(process.env['FAULTS'] ?? 20);
+/** SIGKILLs landed on one run directory before it is resumed to its end. */
 const KILLS_PER_CHAIN = 5;
+const SPARE_POINTS = 3;
 const STEPS = 40;
 const SLOW_WRITE_MS = 120;
 
@@ -115,7 +117,9 @@ const killChain = async (
   tally: Tally,
 ): Promise<void> => {
   rmSync(out, { recursive: true, force: true });
+  let landedHere = 0;
   for (const p of points) {
+    if (landedHere === KILLS_PER_CHAIN) break;
     const args = existsSync(out) ? resumeArgs(backend, out) : trainArgs(backend, out);
     const running = spawnSaddle(cli, args, {
       env: p.insideWrite ? { SADDLE_TEST_SLOW_WRITE_MS: String(SLOW_WRITE_MS) } : {},
@@ -133,6 +137,7 @@ const killChain = async (
     );
     if (landed) {
       tally.killed += 1;
+      landedHere += 1;
       if (p.insideWrite) tally.insideWrites += 1;
       continue;
     }
@@ -161,7 +166,7 @@ describe.each(['cpu', 'wasm'])('SIGKILL at any moment, then --resume (%s backend
     expect(r.code, r.stderr).toBe(0);
   }, 120_000);
 
-  it(`${chains * KILLS_PER_CHAIN} kill points: the finished run equals an uninterrupted one`, async () => {
+  it(`${chains * KILLS_PER_CHAIN} SIGKILLs: every resumed run equals the uninterrupted one`, async () => {
     const tally: Tally = {
       killed: 0,
       insideWrites: 0,
@@ -173,7 +178,11 @@ describe.each(['cpu', 'wasm'])('SIGKILL at any moment, then --resume (%s backend
     let chain = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.array(killPoint, { minLength: KILLS_PER_CHAIN, maxLength: KILLS_PER_CHAIN }),
+        // Spare points for those a run finishes before (its previous kill landed after its last checkpoint).
+        fc.array(killPoint, {
+          minLength: KILLS_PER_CHAIN + SPARE_POINTS,
+          maxLength: KILLS_PER_CHAIN + SPARE_POINTS,
+        }),
         async (ps) => {
           const out = join(tmp, `${backend}-chain-${chain++}`);
           await killChain(backend, out, reference, ps, tally);
@@ -187,7 +196,7 @@ describe.each(['cpu', 'wasm'])('SIGKILL at any moment, then --resume (%s backend
         `${tally.ranOut} runs finished before their kill point; ${tally.resumedRuns} killed runs resumed to the end, ` +
         `each equal to the uninterrupted run; metrics lines lost ${tally.linesLost}, doubled ${tally.linesDoubled}`,
     );
-    // Most kill points must land, or the test would prove little.
-    expect(tally.killed).toBeGreaterThanOrEqual(Math.ceil((chains * KILLS_PER_CHAIN * 2) / 3));
+    // Nearly every chain must land its kills, or the test would prove little.
+    expect(tally.killed).toBeGreaterThanOrEqual(Math.floor(chains * KILLS_PER_CHAIN * 0.8));
   }, 600_000);
 });
