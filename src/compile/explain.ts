@@ -9,7 +9,7 @@
  * @module
  */
 import { match, P } from 'ts-pattern';
-import type { Optimizer } from '../dsl/ast.js';
+import type { LrSchedule, Optimizer } from '../dsl/ast.js';
 import type {
   Activation,
   Instr,
@@ -149,7 +149,26 @@ export const programText = (program: Program, indent = '      '): string[] => [
   `${indent}output ${v(program.output)}`,
 ];
 
+const lrScheduleText = (s: LrSchedule): string =>
+  match(s)
+    .returnType<string>()
+    .with({ kind: 'step' }, (d) => `lr × ${d.factor} every ${d.every} iterations`)
+    .with(
+      { kind: 'exponential' },
+      (d) => `lr × ${d.factor}^(t/${d.every})${d.floor > 0 ? `, at least × ${d.floor}` : ''}`,
+    )
+    .with({ kind: 'cosine' }, (d) => `lr cosine to × ${d.floor} over ${d.iterations} iterations`)
+    .exhaustive();
+
+/** The optimizer, then its schedule and clipping when it has them. */
 const optimizerText = (o: Optimizer): string =>
+  [
+    baseOptimizerText(o),
+    ...(o.lrSchedule === undefined ? [] : [lrScheduleText(o.lrSchedule)]),
+    ...(o.clipNorm === undefined ? [] : [`gradients clipped to norm ${o.clipNorm}`]),
+  ].join('; ');
+
+const baseOptimizerText = (o: Optimizer): string =>
   match(o)
     .returnType<string>()
     .with({ kind: 'adam' }, (a) => `adam(lr ${a.learningRate}, β1 ${a.beta1}, β2 ${a.beta2}, ε ${a.epsilon})`)

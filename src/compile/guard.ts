@@ -11,7 +11,16 @@
  *
  * @module
  */
-import type { DistKind, ExprKind, GameKind, LayerKind, LossKind, Optimizer, ViewName } from '../dsl/ast.js';
+import type {
+  DistKind,
+  ExprKind,
+  GameKind,
+  LayerKind,
+  LossKind,
+  LrSchedule,
+  Optimizer,
+  ViewName,
+} from '../dsl/ast.js';
 import type { CompileError, ErrorCode } from './plan.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -181,10 +190,21 @@ const lossTable: Table<LossKind> = {
 };
 const loss: Check = tagged('a loss', () => lossTable);
 
+const lrScheduleTable: Table<LrSchedule['kind']> = {
+  step: [{ every: num, factor: num }],
+  exponential: [{ every: num, factor: num, floor: num }],
+  cosine: [{ iterations: num, floor: num }],
+};
+/** What every optimizer may carry besides its own fields. */
+const optimizerExtras: Fields = {
+  lrSchedule: tagged('a learning-rate schedule', () => lrScheduleTable),
+  clipNorm: num,
+};
+
 const optimizerTable: Table<Optimizer['kind']> = {
-  adam: [{ learningRate: num, beta1: num, beta2: num, epsilon: num }],
-  sgd: [{ learningRate: num, momentum: num }],
-  rmsprop: [{ learningRate: num, decay: num, momentum: num, epsilon: num }],
+  adam: [{ learningRate: num, beta1: num, beta2: num, epsilon: num }, optimizerExtras],
+  sgd: [{ learningRate: num, momentum: num }, optimizerExtras],
+  rmsprop: [{ learningRate: num, decay: num, momentum: num, epsilon: num }, optimizerExtras],
 };
 
 const phaseFields: Fields = {

@@ -9,7 +9,7 @@
  * @module
  */
 import { match } from 'ts-pattern';
-import type { Dist, Layer, Optimizer } from '../dsl/ast.js';
+import type { Dist, Layer, LrSchedule, Optimizer } from '../dsl/ast.js';
 import type { CompileError, ErrorCode } from './plan.js';
 
 // -------------------------------------------------------------------------------------------------
@@ -222,7 +222,55 @@ export const distIssues = (dist: Dist, path: string): CompileError[] =>
 // -------------------------------------------------------------------------------------------------
 
 /** What is out of range in an optimizer (`path` is the optimizer's, e.g. `schedule[0].optimizer`). */
-export const optimizerIssues = (optimizer: Optimizer, path: string): CompileError[] =>
+export const optimizerIssues = (optimizer: Optimizer, path: string): CompileError[] => [
+  ...ownOptimizerIssues(optimizer, path),
+  ...failures(
+    path,
+    optimizer.clipNorm === undefined
+      ? []
+      : [positive('clipNorm', optimizer.clipNorm, 'clipNorm (a gradient norm)')],
+  ),
+  ...(optimizer.lrSchedule === undefined ? [] : lrScheduleIssues(optimizer.lrSchedule, `${path}.lrSchedule`)),
+];
+
+/** A decay factor: in (0, 1] (1 keeps the rate; above 1 the rate would grow without bound). */
+const decayFactor = (field: string, value: unknown, what: string): Rule => [
+  field,
+  isNumber(value) && value > 0 && value <= 1,
+  `${what} must be in (0, 1]`,
+  value,
+];
+/** A floor, as a fraction of the base rate: in [0, 1]. */
+const floorFraction = (field: string, value: unknown, what: string): Rule => [
+  field,
+  isNumber(value) && value >= 0 && value <= 1,
+  `${what} (a fraction of the base rate) must be in [0, 1]`,
+  value,
+];
+
+/** What is out of range in a learning-rate schedule. */
+const lrScheduleIssues = (schedule: LrSchedule, path: string): CompileError[] =>
+  failures(
+    path,
+    match(schedule)
+      .returnType<readonly Rule[]>()
+      .with({ kind: 'step' }, (s) => [
+        positiveInt('every', s.every, 'step decay every'),
+        decayFactor('factor', s.factor, 'step decay factor'),
+      ])
+      .with({ kind: 'exponential' }, (s) => [
+        positiveInt('every', s.every, 'exponential decay every'),
+        decayFactor('factor', s.factor, 'exponential decay factor'),
+        floorFraction('floor', s.floor, 'exponential decay floor'),
+      ])
+      .with({ kind: 'cosine' }, (s) => [
+        positiveInt('iterations', s.iterations, 'cosine decay iterations'),
+        floorFraction('floor', s.floor, 'cosine decay floor'),
+      ])
+      .exhaustive(),
+  );
+
+const ownOptimizerIssues = (optimizer: Optimizer, path: string): CompileError[] =>
   failures(
     path,
     match(optimizer)

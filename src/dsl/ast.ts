@@ -425,21 +425,56 @@ export type LossKind = Loss['kind'];
  * phase('critic', { minimize: gan.critic, update: [discriminator], optimizer: opt });
  */
 export type Optimizer =
-  | {
+  | ({
       readonly kind: 'adam';
       readonly learningRate: number;
       readonly beta1: number;
       readonly beta2: number;
       readonly epsilon: number;
-    }
-  | { readonly kind: 'sgd'; readonly learningRate: number; readonly momentum: number }
-  | {
+    } & OptimizerExtras)
+  | ({ readonly kind: 'sgd'; readonly learningRate: number; readonly momentum: number } & OptimizerExtras)
+  | ({
       readonly kind: 'rmsprop';
       readonly learningRate: number;
       readonly decay: number;
       readonly momentum: number;
       readonly epsilon: number;
-    };
+    } & OptimizerExtras);
+
+/**
+ * What every optimizer may add to its update rule: a learning-rate schedule (absent: constant) and
+ * gradient clipping by global norm (absent: none). Both are optional so that a spec written before
+ * they existed still decodes to the same model.
+ *
+ * @example
+ * const opt: Optimizer = adam(1e-3, { lrSchedule: stepDecay({ every: 30000, factor: 0.1 }), clipNorm: 10 });
+ */
+export interface OptimizerExtras {
+  /** The learning rate's multiplier as a function of the iteration (absent: 1 throughout). */
+  readonly lrSchedule?: LrSchedule;
+  /**
+   * Rescale the phase's gradients so that their global L2 norm (over every parameter it updates)
+   * is at most this, before the optimizer sees them — `clip_grad_norm_` in PyTorch.
+   */
+  readonly clipNorm?: number;
+}
+
+/**
+ * A learning-rate schedule: the factor the base learning rate is multiplied by at iteration t
+ * (0-based, the trainer's iteration count, so a resumed run continues the same curve).
+ * - `step`: × `factor` every `every` iterations — factor^⌊t / every⌋ (PyTorch's StepLR; the AAE
+ *   paper divides its rates by 10 after 50 epochs).
+ * - `exponential`: factor^(t / every), never below `floor` (Keras's ExponentialDecay with a floor).
+ * - `cosine`: from 1 down to `floor` along a half cosine over `iterations`, then `floor`
+ *   (Keras's CosineDecay with alpha = floor).
+ *
+ * @example
+ * const s: LrSchedule = cosineDecay({ iterations: 1800, floor: 0.1 });
+ */
+export type LrSchedule =
+  | { readonly kind: 'step'; readonly every: number; readonly factor: number }
+  | { readonly kind: 'exponential'; readonly every: number; readonly factor: number; readonly floor: number }
+  | { readonly kind: 'cosine'; readonly iterations: number; readonly floor: number };
 
 /**
  * One alternating step: take the gradient of `minimize` with respect to exactly the parameters of

@@ -32,6 +32,7 @@ import type {
   GanForm,
   Layer,
   Loss,
+  LrSchedule,
   MixtureComponent,
   Model,
   NetDecl,
@@ -221,21 +222,35 @@ export const LossCodec: Codec<Loss> = t.recursion<Loss, unknown, unknown>('a los
 // optimizers, phases and the schedule
 // -------------------------------------------------------------------------------------------------
 
+/** Every learning-rate schedule kind. */
+export const LrScheduleCodec: Codec<LrSchedule> = taggedUnion<LrSchedule>('learning-rate schedule', {
+  step: member('learning-rate schedule', 'step', { every: positiveInt, factor: finiteNumber }),
+  exponential: member('learning-rate schedule', 'exponential', {
+    every: positiveInt,
+    factor: finiteNumber,
+    floor: finiteNumber,
+  }),
+  cosine: member('learning-rate schedule', 'cosine', { iterations: positiveInt, floor: finiteNumber }),
+});
+
+/** The fields every optimizer may carry (absent: constant rate, no clipping). */
+const optimizerExtras = { lrSchedule: LrScheduleCodec, clipNorm: finiteNumber };
+
 /** Every optimizer kind. */
 export const OptimizerCodec: Codec<Optimizer> = taggedUnion<Optimizer>('optimizer', {
-  adam: member('optimizer', 'adam', {
-    learningRate: finiteNumber,
-    beta1: finiteNumber,
-    beta2: finiteNumber,
-    epsilon: finiteNumber,
-  }),
-  sgd: member('optimizer', 'sgd', { learningRate: finiteNumber, momentum: finiteNumber }),
-  rmsprop: member('optimizer', 'rmsprop', {
-    learningRate: finiteNumber,
-    decay: finiteNumber,
-    momentum: finiteNumber,
-    epsilon: finiteNumber,
-  }),
+  adam: member(
+    'optimizer',
+    'adam',
+    { learningRate: finiteNumber, beta1: finiteNumber, beta2: finiteNumber, epsilon: finiteNumber },
+    optimizerExtras,
+  ),
+  sgd: member('optimizer', 'sgd', { learningRate: finiteNumber, momentum: finiteNumber }, optimizerExtras),
+  rmsprop: member(
+    'optimizer',
+    'rmsprop',
+    { learningRate: finiteNumber, decay: finiteNumber, momentum: finiteNumber, epsilon: finiteNumber },
+    optimizerExtras,
+  ),
 });
 
 const phaseRecord: Codec<Phase> = member('step', 'phase', {

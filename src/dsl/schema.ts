@@ -39,6 +39,7 @@ import type {
   LossKind,
   Model,
   NetDecl,
+  LrSchedule,
   Optimizer,
   RbfMixture,
   Step,
@@ -114,6 +115,7 @@ type Kind =
   | LossKind
   | RbfMixture['kind']
   | Optimizer['kind']
+  | LrSchedule['kind']
   | Step['kind'];
 
 // -------------------------------------------------------------------------------------------------
@@ -300,7 +302,10 @@ const definitionDescriptions: Readonly<Record<DefinitionName, string>> = {
   Game: 'A two-player game between a critic and the nets its `fake` values come from.',
   Kernel: 'A kernel for MMD.',
   Loss: 'A scalar loss term; `kind` says which.',
-  Optimizer: 'The optimizer a phase updates its nets with.',
+  Optimizer:
+    "The optimizer a phase updates its nets with, optionally with a learning-rate schedule (`lrSchedule`) and gradient clipping (`clipNorm`, the largest global L2 norm of the phase's gradients).",
+  LrSchedule:
+    "A learning-rate schedule: the factor the optimizer's base rate is multiplied by at each iteration; `kind` says which.",
   Phase: 'One alternating optimization step.',
   Step: 'A schedule step: a phase, or phases applied simultaneously.',
   DataDecl: 'What one training example looks like, e.g. { "x": [784], "classes": 10 } for MNIST.',
@@ -422,6 +427,11 @@ const kindDescriptions: Readonly<Record<Kind, string>> = {
   adam: 'Adam with `learningRate`, `beta1`, `beta2` and `epsilon`.',
   sgd: 'Stochastic gradient descent with `learningRate` and `momentum`.',
   rmsprop: 'RMSProp with `learningRate`, `decay`, `momentum` and `epsilon`.',
+  // learning-rate schedules
+  step: 'Multiply the rate by `factor` every `every` iterations: factor^⌊t / every⌋.',
+  exponential: 'Multiply the rate by factor^(t / every), never below `floor` times the base rate.',
+  cosine:
+    'Anneal the rate from its base value to `floor` times it along a half cosine over `iterations`, then hold it.',
   // schedule steps
   phase:
     'One alternating step: minimize `minimize` with respect to the nets in `update` only, `repeat` times per iteration, on batches of stream `data`.',

@@ -12,6 +12,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { Optimizer } from '../dsl/ast.js';
+import { learningRateFactor } from '../dsl/phase.js';
 import { nativeOptimizer } from './backend/native-optimizer.js';
 
 /** A named tensor, as tfjs optimizers report their state (not re-exported by `@tensorflow/tfjs`). */
@@ -77,4 +78,54 @@ export const setOptimizerWeights = async (
     powers.accBeta1.assign(beta1.tensor);
   if (powers !== null && beta2 !== undefined && powers.accBeta2 !== undefined)
     powers.accBeta2.assign(beta2.tensor);
+};
+
+// -------------------------------------------------------------------------------------------------
+// learning-rate schedules and gradient clipping
+// -------------------------------------------------------------------------------------------------
+
+/**
+ * Set a phase's learning rate for iteration `t` (0-based) from its spec's base rate and schedule.
+ * SGD and momentum keep the rate in a kept scalar that only `setLearningRate` refreshes; Adam and
+ * RMSProp (and the native pack's subclasses) read the `learningRate` field at every update.
+ */
+export const scheduleRate = (optimizer: tf.Optimizer, spec: Optimizer, t: number): void => {
+  if (spec.lrSchedule === undefined) return;
+  const rate = spec.learningRate * learningRateFactor(spec.lrSchedule, t);
+  // Duck-typed: tfjs optimizers answer `instanceof` by shape (Symbol.hasInstance), so an Adam
+  // "is" an SGDOptimizer to `instanceof`.
+  const o = optimizer as unknown as { learningRate: number; setLearningRate?: (lr: number) => void };
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(rate);
+  else o.learningRate = rate;
+};
+
+/** The result of `optimizer.computeGradients`: the loss and one gradient per variable. */
+type Gradients = ReturnType<tf.Optimizer['computeGradients']>;
+
+/** Apply gradients unchanged; returns the (kept) loss and disposes the gradients. */
+export const applyAsIs = (optimizer: tf.Optimizer, result: Gradients): tf.Scalar => {
+  optimizer.applyGradients(result.grads);
+  tf.dispose(result.grads);
+  return result.value;
+};
+
+/**
+ * Apply gradients rescaled so that their global L2 norm is at most `maxNorm`, as PyTorch's
+ * `clip_grad_norm_` does (coefficient maxNorm / (norm + 10⁻⁶), applied only when below 1): the
+ * direction of the update is kept, only its length is bounded. Returns the kept loss.
+ */
+export const applyClipped = (optimizer: tf.Optimizer, result: Gradients, maxNorm: number): tf.Scalar => {
+  const names = Object.keys(result.grads);
+  const clipped = tf.tidy(() => {
+    const squares = names.map((n) => tf.sum(tf.square(result.grads[n] as tf.Tensor)));
+    const norm = tf.sqrt(squares.length === 0 ? tf.scalar(0) : tf.addN(squares));
+    const coefficient = tf.minimum(tf.scalar(1), tf.div(maxNorm, tf.add(norm, 1e-6)));
+    const out: tf.NamedTensorMap = {};
+    for (const n of names) out[n] = tf.mul(result.grads[n] as tf.Tensor, coefficient);
+    return out;
+  });
+  tf.dispose(result.grads);
+  optimizer.applyGradients(clipped);
+  tf.dispose(clipped);
+  return result.value;
 };

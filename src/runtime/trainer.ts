@@ -34,7 +34,7 @@ import {
 import { createDraws } from './draws.js';
 import { compileOutput, type BatchTensors, type Evaluation } from './execute.js';
 import { compileNets, createVariables, type Forward, type Variables } from './nets.js';
-import { createOptimizer } from './optimizers.js';
+import { applyAsIs, applyClipped, createOptimizer, scheduleRate } from './optimizers.js';
 
 // -------------------------------------------------------------------------------------------------
 // model
@@ -407,11 +407,18 @@ export const createTrainer = (
     fresh: BatchTensors[],
   ): tf.Scalar => {
     const costs: tf.Scalar[] = [];
+    scheduleRate(p.optimizer, p.phase.optimizer, iteration);
+    const clipNorm = p.phase.optimizer.clipNorm;
     for (let r = 0; r < p.phase.repeat; r++) {
       const evaluation = evaluationFor(batchFor(p, r, iterationBatches, fresh), p.phase.name, r);
-      const cost = tf.tidy(
-        () => p.optimizer.minimize(() => p.loss(evaluation), true, p.varList) as tf.Scalar,
-      );
+      const cost =
+        clipNorm === undefined
+          ? tf.tidy(() => p.optimizer.minimize(() => p.loss(evaluation), true, p.varList) as tf.Scalar)
+          : applyClipped(
+              p.optimizer,
+              p.optimizer.computeGradients(() => p.loss(evaluation), p.varList),
+              clipNorm,
+            );
       costs.push(cost);
     }
     return meanCost(costs);
@@ -424,6 +431,7 @@ export const createTrainer = (
   ): tf.Scalar[] => {
     const costs: tf.Scalar[][] = group.map(() => []);
     const rounds = Math.max(...group.map((p) => p.phase.repeat));
+    group.forEach((p) => scheduleRate(p.optimizer, p.phase.optimizer, iteration));
     for (let r = 0; r < rounds; r++) {
       const taking = group.filter((p) => r < p.phase.repeat);
       const results = taking.map((p) => {
@@ -433,9 +441,12 @@ export const createTrainer = (
       taking.forEach((p, i) => {
         const result = results[i];
         if (result === undefined) return;
-        p.optimizer.applyGradients(result.grads);
-        tf.dispose(result.grads);
-        costs[group.indexOf(p)]?.push(result.value);
+        const clipNorm = p.phase.optimizer.clipNorm;
+        costs[group.indexOf(p)]?.push(
+          clipNorm === undefined
+            ? applyAsIs(p.optimizer, result)
+            : applyClipped(p.optimizer, result, clipNorm),
+        );
       });
     }
     return costs.map(meanCost);

@@ -23,6 +23,7 @@ import type {
   MixtureComponent,
   Model,
   NetDecl,
+  LrSchedule,
   Optimizer,
   Phase,
   RbfMixture,
@@ -218,24 +219,52 @@ export const arbLoss: fc.Arbitrary<Loss> = tree.loss;
 // optimizers, phases, the schedule and the model
 // -------------------------------------------------------------------------------------------------
 
-/** Every optimizer kind. */
-export const arbOptimizer: fc.Arbitrary<Optimizer> = fc.oneof(
+/** Every learning-rate schedule kind. */
+export const arbLrSchedule: fc.Arbitrary<LrSchedule> = fc.oneof(
   fc.record({
-    kind: fc.constant('adam' as const),
-    learningRate: arbFinite,
-    beta1: arbFinite,
-    beta2: arbFinite,
-    epsilon: arbFinite,
+    kind: fc.constant('step' as const),
+    every: fc.integer({ min: 1, max: 1000 }),
+    factor: arbFinite,
   }),
-  fc.record({ kind: fc.constant('sgd' as const), learningRate: arbFinite, momentum: arbFinite }),
   fc.record({
-    kind: fc.constant('rmsprop' as const),
-    learningRate: arbFinite,
-    decay: arbFinite,
-    momentum: arbFinite,
-    epsilon: arbFinite,
+    kind: fc.constant('exponential' as const),
+    every: fc.integer({ min: 1, max: 1000 }),
+    factor: arbFinite,
+    floor: arbFinite,
+  }),
+  fc.record({
+    kind: fc.constant('cosine' as const),
+    iterations: fc.integer({ min: 1, max: 1000 }),
+    floor: arbFinite,
   }),
 );
+
+/** The optional fields every optimizer may carry: each present or absent. */
+const arbOptimizerExtras = fc.record(
+  { lrSchedule: arbLrSchedule, clipNorm: arbFinite },
+  { requiredKeys: [] },
+);
+
+/** Every optimizer kind. */
+export const arbOptimizer: fc.Arbitrary<Optimizer> = fc
+  .oneof(
+    fc.record({
+      kind: fc.constant('adam' as const),
+      learningRate: arbFinite,
+      beta1: arbFinite,
+      beta2: arbFinite,
+      epsilon: arbFinite,
+    }),
+    fc.record({ kind: fc.constant('sgd' as const), learningRate: arbFinite, momentum: arbFinite }),
+    fc.record({
+      kind: fc.constant('rmsprop' as const),
+      learningRate: arbFinite,
+      decay: arbFinite,
+      momentum: arbFinite,
+      epsilon: arbFinite,
+    }),
+  )
+  .chain((o) => arbOptimizerExtras.map((extras): Optimizer => ({ ...o, ...extras })));
 
 export const arbPhase: fc.Arbitrary<Phase> = fc.record({
   kind: fc.constant('phase' as const),

@@ -26,6 +26,7 @@ import type {
   Model,
   NetDecl,
   Optimizer,
+  OptimizerExtras,
   Phase,
   Step,
 } from '../../src/dsl/ast.js';
@@ -34,10 +35,12 @@ import {
   apply,
   batchNorm,
   categorical,
+  cosineDecay,
   critic,
   dense,
   dropout,
   elu,
+  exponentialDecay,
   features,
   gaussian,
   gaussianMixture,
@@ -63,6 +66,7 @@ import {
   sgd,
   sigmoid,
   softmax,
+  stepDecay,
   simultaneous,
   stopGradient,
   sum,
@@ -103,15 +107,33 @@ const arbMlp = (out: number, outputActivation: fc.Arbitrary<readonly Layer[]> = 
 const arbLearningRate = fc.double({ min: 1e-5, max: 0.1, noNaN: true });
 const arbUnit = fc.double({ min: 0, max: 0.99, noNaN: true });
 
+const arbFactor = fc.double({ min: 0.01, max: 1, noNaN: true });
+const arbEvery = fc.integer({ min: 1, max: 5000 });
+
+/** Any learning-rate schedule with every constant in range, or none; likewise a clip norm. */
+const arbExtras: fc.Arbitrary<OptimizerExtras> = fc.record(
+  {
+    lrSchedule: fc.oneof(
+      fc.record({ every: arbEvery, factor: arbFactor }).map(stepDecay),
+      fc.record({ every: arbEvery, factor: arbFactor, floor: arbFactor }).map(exponentialDecay),
+      fc.record({ iterations: arbEvery, floor: arbFactor }).map(cosineDecay),
+    ),
+    clipNorm: fc.double({ min: 1e-3, max: 100, noNaN: true }),
+  },
+  { requiredKeys: [] },
+);
+
 /** Any optimizer with every constant in range. */
 export const arbOptimizer: fc.Arbitrary<Optimizer> = fc.oneof(
   fc
-    .record({ lr: arbLearningRate, beta1: arbUnit, beta2: arbUnit })
-    .map((o) => adam(o.lr, { beta1: o.beta1, beta2: o.beta2 })),
-  fc.record({ lr: arbLearningRate, momentum: arbUnit }).map((o) => sgd(o.lr, { momentum: o.momentum })),
+    .record({ lr: arbLearningRate, beta1: arbUnit, beta2: arbUnit, extras: arbExtras })
+    .map((o) => adam(o.lr, { beta1: o.beta1, beta2: o.beta2, ...o.extras })),
   fc
-    .record({ lr: arbLearningRate, decay: arbUnit, momentum: arbUnit })
-    .map((o) => rmsprop(o.lr, { decay: o.decay, momentum: o.momentum })),
+    .record({ lr: arbLearningRate, momentum: arbUnit, extras: arbExtras })
+    .map((o) => sgd(o.lr, { momentum: o.momentum, ...o.extras })),
+  fc
+    .record({ lr: arbLearningRate, decay: arbUnit, momentum: arbUnit, extras: arbExtras })
+    .map((o) => rmsprop(o.lr, { decay: o.decay, momentum: o.momentum, ...o.extras })),
 );
 
 /** A prior of exactly `k` dimensions, from every sampleable family that has one. */

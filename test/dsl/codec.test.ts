@@ -62,7 +62,7 @@ const isUnder = (path: string, place: string): boolean =>
 interface Node {
   readonly path: readonly Segment[];
   readonly value: unknown;
-  /** The key is optional where it stands (`sample.batch`, any view). */
+  /** The key is optional where it stands (`sample.batch`, any view, an optimizer's schedule and clip norm). */
   readonly optional: boolean;
 }
 
@@ -75,7 +75,13 @@ const nodesOf = (value: unknown, path: readonly Segment[] = [], optional = false
     return [
       here,
       ...Object.entries(record).flatMap(([k, v]) =>
-        nodesOf(v, [...path, k], (k === 'batch' && record['kind'] === 'sample') || render(path) === 'views'),
+        nodesOf(
+          v,
+          [...path, k],
+          (k === 'batch' && record['kind'] === 'sample') ||
+            render(path) === 'views' ||
+            ((k === 'lrSchedule' || k === 'clipNorm') && path.at(-1) === 'optimizer'),
+        ),
       ),
     ];
   }
