@@ -79,6 +79,8 @@ export interface RunOptions {
   readonly handleSignals?: boolean;
   /** Told what the loop did to files on its own: log lines dropped on resume. */
   readonly onNotice?: (line: string) => void;
+  /** The wall clock in milliseconds (default `Date.now`), for `time` and `checkpointSeconds`; tests pass their own. */
+  readonly now?: () => number;
 }
 
 /**
@@ -212,8 +214,9 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
   truncateMetrics(outDir, trainer.iteration, options.onNotice ?? (() => {}));
   const metrics = metricsFile(outDir);
   const checkpoints = checkpointDir(outDir);
-  const started = Date.now();
-  const seconds = (): number => (Date.now() - started) / 1000;
+  const now = options.now ?? Date.now;
+  const started = now();
+  const seconds = (): number => (now() - started) / 1000;
 
   let stoppedBy: 'SIGINT' | 'SIGTERM' | undefined;
   const onSigint = (): void => {
@@ -283,13 +286,13 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
   };
 
   let savedAt = -1;
-  let savedTime = Date.now();
+  let savedTime = now();
   const checkpoint = async (): Promise<void> => {
     if (savedAt === trainer.iteration) return;
     syncPath(metrics);
     await saveCheckpoint(checkpoints, trainer);
     savedAt = trainer.iteration;
-    savedTime = Date.now();
+    savedTime = now();
   };
 
   try {
@@ -302,7 +305,7 @@ export const runTraining = async (options: RunOptions): Promise<RunResult> => {
       const checkpointDue =
         epochEnded ||
         (checkpointEvery !== undefined && it % checkpointEvery === 0) ||
-        (checkpointSeconds !== undefined && Date.now() - savedTime >= checkpointSeconds * 1000);
+        (checkpointSeconds !== undefined && now() - savedTime >= checkpointSeconds * 1000);
       const logDue = it % every === 0 || it === totalSteps;
       if (logDue || checkpointDue) await flush(logDue || epochEnded);
       if (checkpointDue) await checkpoint();

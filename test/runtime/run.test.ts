@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -217,5 +217,36 @@ describe('the run log and views read back', () => {
     expect(Array.from(codes)).toEqual(Array.from((await again.data()) as Float32Array));
     again.dispose();
     trainer.dispose();
+  });
+});
+
+describe('runTraining checkpoints on the wall clock', () => {
+  it('writes a checkpoint once checkpointSeconds have passed since the last one', async () => {
+    const outDir = join(root, 'wall-clock');
+    // 960 examples at batch 16: 60 steps per epoch, so no epoch ends in these 13 steps.
+    const trainer = createTrainer({ ...runConfig, data: ring(960, { seed: 4 }) });
+    let clock = 0;
+    const seen = new Set<number>();
+    await runTraining({
+      trainer,
+      totalSteps: 13,
+      every: 1,
+      outDir,
+      handleSignals: false,
+      checkpointSeconds: 3,
+      now: () => clock,
+      onLog: () => {
+        // One second per iteration; note the checkpoints written so far.
+        clock += 1000;
+        for (const f of existsSync(checkpointDir(outDir)) ? readdirSync(checkpointDir(outDir)) : []) {
+          const m = /^checkpoint-(\d+)\.json$/.exec(f);
+          if (m !== null) seen.add(Number(m[1]));
+        }
+      },
+    });
+    trainer.dispose();
+    // Due after 3 s without one: at step 4 (3 s since the start), 8 and 12; and at the end.
+    expect([...seen].sort((a, b) => a - b)).toEqual([4, 8, 12]);
+    expect(readManifest(checkpointDir(outDir)).progress.iteration).toBe(13);
   });
 });
