@@ -16,7 +16,9 @@ import { reportCommand } from './report.js';
 import { sampleCommand } from './sample.js';
 import { schemaCommand } from './schema.js';
 import { serveCommand } from './serve.js';
+import { sweepCommand } from './sweep.js';
 import { trainCommand } from './train.js';
+import { workerCommand } from './worker.js';
 
 export type Command = (args: readonly string[]) => Promise<number>;
 
@@ -48,6 +50,18 @@ usage:
                                                   comparing them (first run-dir/compare.html)
   saddle serve <run-dir> [--port N]               the latent-space explorer on localhost (default
                                                   port 8080): decode codes in the browser
+  saddle sweep <zoo-id | spec.json> [--seeds 1,2,3] [--grid key=v1,v2 ...] [--steps N | --epochs N]
+               [--eval metric,...] [--eval-samples N] [--rank column[:min|:max]] [--out DIR]
+               [--workers N] [--threads N] [--queue redis://host:port] [--data ...]
+               [--batch-size N] [--backend ...] [--validation N] [--checkpoint-every N|Ns|Nm]
+                                                  one run per seed and grid combination (each an
+                                                  ordinary run directory in DIR/runs/), then mean ±
+                                                  s.e. over seeds per combination (DIR/results.jsonl);
+                                                  a local pool of child processes, or a Redis queue;
+                                                  the same command again continues the sweep
+  saddle sweep --status --out DIR                 each run queued, running, done or failed
+  saddle worker --queue redis://host:port [--concurrency N] [--threads N] [--lock-seconds N]
+                                                  take sweep runs from the queue until stopped
 `;
 
 const zooCommand: Command = async (args) => {
@@ -90,4 +104,6 @@ export const commands: Readonly<Record<string, Command>> = {
   eval: evalCommand,
   report: reportCommand,
   serve: serveCommand,
+  sweep: sweepCommand,
+  worker: workerCommand,
 };
