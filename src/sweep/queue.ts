@@ -162,8 +162,7 @@ export const startWorker = (options: WorkerOptions): RunningWorker => {
       options.log(`${name}: already done, skipped`);
       return 'skipped';
     }
-    let from = 0;
-    let last = 0;
+    let from: number | undefined;
     try {
       const outcome = await executeRun(options.saddle, dir, design, run, {
         signal: abort.signal,
@@ -175,16 +174,18 @@ export const startWorker = (options: WorkerOptions): RunningWorker => {
         },
         onProgress: (p) => {
           options.log(`${name}: step ${p.step}/${p.total}`);
-          // The queue sees progress no more often than every few steps' worth of lines.
-          if (p.step - last >= 1) void job.updateProgress(p).catch(() => undefined);
-          last = p.step;
+          void job.updateProgress(p).catch(() => undefined);
         },
       });
       writeOutcome(dir, outcome);
+      // "finished by" is said only by the worker that trained the run's last steps: a worker that
+      // finds the run complete (its lock on the job had lapsed while another finished it) says so.
       options.log(
-        outcome.status === 'done'
-          ? `${name}: finished by ${me}: trained from step ${from} to ${outcome.iteration ?? '?'}; ${outcomeSummary(outcome)}`
-          : `${name}: ${outcomeSummary(outcome)}`,
+        outcome.status === 'failed'
+          ? `${name}: ${outcomeSummary(outcome)}`
+          : from === undefined
+            ? `${name}: found complete, nothing to train; ${outcomeSummary(outcome)}`
+            : `${name}: finished by ${me}: trained from step ${from} to ${outcome.iteration ?? '?'}; ${outcomeSummary(outcome)}`,
       );
       return outcome.status;
     } catch (e) {

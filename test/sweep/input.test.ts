@@ -3,24 +3,15 @@
  * written. In-process (the checks come before any child process or backend).
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { saddle } from '../cli/helpers.js';
+import { freePort } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'saddle-sweep-input-'));
 const out = join(tmp, 'sweep');
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-/** A loopback port nothing listens on: bound, then released. */
-const closedPort = async (): Promise<number> => {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  await new Promise<void>((r) => server.close(() => r()));
-  return typeof address === 'object' && address !== null ? address.port : 1;
-};
 
 const oneLine = (r: { code: number; stdout: string; stderr: string }): string => {
   expect(r.code).toBe(2);
@@ -61,7 +52,7 @@ describe('saddle sweep: bad input', () => {
   });
 
   it('an unreachable Redis, for the sweep and for a worker', async () => {
-    const port = await closedPort();
+    const port = await freePort(); // nothing listens there
     expect(
       oneLine(
         await saddle('sweep', 'aae', '--seeds', '1,2', '--queue', `redis://127.0.0.1:${port}`, '--out', out),
