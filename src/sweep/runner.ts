@@ -16,12 +16,14 @@ import { doneOutcome, type RunOutcome } from './results.js';
  * Loaded into every child with `node --import`: when the parent (pool or worker) dies, even by
  * SIGKILL, the child's stdin pipe closes and the child stops as on SIGTERM — finishing its
  * iteration and writing a checkpoint — instead of training on as an orphan that holds the run's
- * lock while another worker retries it. `unref` keeps the watch from holding the child open.
+ * lock while another worker retries it. `unref` keeps the watch from holding the child open, and
+ * its output, now read by no one, must not end it (EPIPE) before that checkpoint is written.
  */
 const parentWatch =
   'data:text/javascript,' +
   encodeURIComponent(
-    "process.stdin.on('end',()=>process.kill(process.pid,'SIGTERM'));process.stdin.on('error',()=>{});process.stdin.resume();process.stdin.unref();",
+    "process.stdin.on('end',()=>process.kill(process.pid,'SIGTERM'));process.stdin.on('error',()=>{});process.stdin.resume();process.stdin.unref();" +
+      "for(const s of [process.stdout,process.stderr])s.on('error',()=>{});",
   );
 
 /** How to start `saddle`: this process's own script (bin/saddle.js, or a bundle in tests). */
