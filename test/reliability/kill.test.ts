@@ -40,7 +40,10 @@ beforeAll(async () => {
   cli = await bundleCli();
   spec = writeTinySpec(tmp);
 }, 120_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  if (cli !== '') rmSync(cli, { force: true });
+});
 
 const trainArgs = (backend: string, out: string): string[] => [
   'train',

@@ -52,6 +52,7 @@ beforeAll(async () => {
 afterAll(() => {
   if (noMount === undefined) spawnSync('umount', [fullDisk]);
   rmSync(tmp, { recursive: true, force: true });
+  if (cli !== '') rmSync(cli, { force: true });
 });
 
 const common = [
