@@ -25,7 +25,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   bundleCli,
   hasStackTrace,
@@ -36,6 +36,9 @@ import {
   writeTinySpec,
   type Running,
 } from './harness.js';
+
+// Each test spawns two or three processes: generous on a loaded machine (they take seconds).
+vi.setConfig({ testTimeout: 180_000 });
 
 const tmp = mkdtempSync(join(tmpdir(), 'saddle-process-'));
 chmodSync(tmp, 0o755); // readable by the unprivileged user of the EACCES test
