@@ -9,6 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { LOCK_FILE } from '../runtime/lock.js';
 import { evalArgs, runDir, trainArgs, type SweepDesign, type SweepRun } from './design.js';
 import { doneOutcome, type RunOutcome } from './results.js';
 
@@ -185,7 +186,7 @@ const failed = (run: SweepRun, error: string): RunOutcome => ({
 
 /** Whether a run's directory holds a live `saddle train` (for `--status` of a local pool). */
 export const isTraining = (dir: string, design: SweepDesign, run: SweepRun): boolean => {
-  const lock = join(runDir(dir, run), 'train.lock');
+  const lock = join(runDir(dir, run), LOCK_FILE);
   if (!existsSync(lock)) return false;
   const pid = Number.parseInt(readFileSync(lock, 'utf8'), 10);
   return Number.isSafeInteger(pid) && alive(pid);

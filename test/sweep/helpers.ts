@@ -9,3 +9,13 @@ export const freePort = async (): Promise<number> => {
   if (typeof address !== 'object' || address === null) throw new Error('no port');
   return address.port;
 };
+
+/**
+ * A quick sweep's arguments: the zoo AAE (hidden 16) on 9×9 tiny digits, batch 50, on the cpu
+ * backend (deterministic: the same seed gives the same numbers in any process), then `more` (words
+ * separated by spaces).
+ */
+export const tinySweep = (more: string): string[] => [
+  ...'sweep aae --data tiny --backend cpu --batch-size 50'.split(' '),
+  ...more.trim().split(/\s+/),
+];

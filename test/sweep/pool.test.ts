@@ -15,6 +15,7 @@ import {
   runSaddle,
   type Finished,
 } from '../reliability/harness.js';
+import { tinySweep } from './helpers.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'saddle-sweep-pool-'));
 const out = join(tmp, 'sweep');
@@ -22,33 +23,8 @@ let cli = '';
 let first: Finished;
 
 const sweepArgs = [
-  'sweep',
-  'aae',
-  '--seeds',
-  '1,2',
-  '--grid',
-  'hidden=16,0',
-  '--grid',
-  'latent=2,3',
-  '--steps',
-  '12',
-  '--data',
-  'tiny',
-  '--backend',
-  'cpu',
-  '--batch-size',
-  '50',
-  '--every',
-  '4',
-  '--eval',
-  'mmd',
-  '--eval-samples',
-  '100',
-  '--rank',
-  'mmd',
-  '--workers',
-  '2',
-  '--out',
+  ...tinySweep('--seeds 1,2 --grid hidden=16,0 --grid latent=2,3 --steps 12 --every 4'),
+  ...'--eval mmd --eval-samples 100 --rank mmd --workers 2 --out'.split(' '),
   out,
 ];
 

@@ -21,34 +21,14 @@ import {
   spawnSaddle,
   type Running,
 } from '../reliability/harness.js';
-import { freePort } from './helpers.js';
+import { freePort, tinySweep } from './helpers.js';
 
 const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((p) => existsSync(p));
 const tmp = mkdtempSync(join(tmpdir(), 'saddle-sweep-queue-'));
 const steps = 60;
 const design = (out: string): string[] => [
-  'sweep',
-  'aae',
-  '--seeds',
-  '1,2,3',
-  '--grid',
-  'hidden=16',
-  '--grid',
-  'latent=2,3',
-  '--steps',
-  String(steps),
-  '--data',
-  'tiny',
-  '--backend',
-  'cpu',
-  '--batch-size',
-  '50',
-  '--every',
-  '1',
-  '--checkpoint-every',
-  '5',
-  '--out',
-  out,
+  ...tinySweep(`--seeds 1,2,3 --grid hidden=16 --grid latent=2,3 --steps ${steps} --every 1`),
+  ...['--checkpoint-every', '5', '--out', out],
 ];
 
 let redis: ChildProcess | undefined;
