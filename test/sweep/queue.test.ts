@@ -105,7 +105,7 @@ describe('saddle sweep --queue with saddle worker', () => {
     expect(reference.code, reference.stderr).toBe(0);
 
     for (let i = 0; i < 2; i++) {
-      const w = spawnSaddle(cli, ['worker', '--queue', url, '--lock-seconds', '4']);
+      const w = spawnSaddle(cli, ['worker', '--queue', url, '--lock-seconds', '6']);
       workers.push(w);
       await w.waitForLine((l) => l.includes('waiting for runs'));
     }
