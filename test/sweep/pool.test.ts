@@ -56,7 +56,10 @@ beforeAll(async () => {
   cli = await bundleCli();
   first = await runSaddle(cli, sweepArgs);
 }, 300_000);
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(tmp, { recursive: true, force: true });
+  if (cli !== '') rmSync(cli, { force: true });
+});
 
 describe('saddle sweep on the local pool', () => {
   it('trains and evaluates every compiling run as an ordinary run directory', () => {

@@ -86,6 +86,7 @@ afterAll(async () => {
   }
   redis?.kill('SIGTERM');
   rmSync(tmp, { recursive: true, force: true });
+  if (cli !== '') rmSync(cli, { force: true });
 }, 120_000);
 
 describe('saddle sweep --queue with saddle worker', () => {
