@@ -90,5 +90,7 @@ for (const entry of chosen) {
       `RSS ${rss[from]?.toFixed(0)} → ${rss.at(-1)?.toFixed(0)} MB (slope ${rssSlope.toFixed(2)} MB / 1000 steps), ` +
       `${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
+  // The samples themselves: a slope from a noisy series is a place to look, not a verdict.
+  console.log(`      RSS MB every 100 steps: ${rss.map((r) => r.toFixed(0)).join(' ')}`);
 }
 process.exitCode = failed ? 1 : 0;
