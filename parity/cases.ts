@@ -34,6 +34,14 @@ export const parityCases: readonly ParityCase[] = [
   },
   { name: 'aae/gaussian', entry: 'aae', options: { posterior: 'gaussian' }, narrow: { hidden: 128 } },
   { name: 'aae/universal', entry: 'aae', options: { posterior: 'universal' }, narrow: { hidden: 128 } },
+  {
+    // The default anneals over 1,800 iterations, which 20 barely start: this one crosses the whole
+    // half cosine and holds at its floor, so a wrong schedule shows at once.
+    name: 'aae/annealed',
+    entry: 'aae',
+    options: { annealIterations: 12, reconstructionFloor: 0.3, adversarialFloor: 0.1 },
+    narrow: { hidden: 128 },
+  },
   { name: 'mmd-ae', entry: 'mmd-ae', options: {}, narrow: { hidden: [256, 128, 64] }, narrowBatch: 200 },
   {
     name: 'ds-aae',

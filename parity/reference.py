@@ -303,8 +303,18 @@ def rmsprop(lr, decay=0.9, momentum=0.0, eps=1e-7):
 
 
 class Phase:
-    def __init__(self, name, loss, nets, optimizer, repeat=1):
+    def __init__(self, name, loss, nets, optimizer, repeat=1, rate=None):
         self.name, self.loss, self.nets, self.make_optimizer, self.repeat = name, loss, nets, optimizer, repeat
+        # rate(it): the learning rate of 0-based iteration `it` (None: the optimizer's own, constant).
+        self.rate = rate
+
+
+def cosine_annealed(lr, iterations, floor):
+    """The rate at iteration t: lr times a half cosine from 1 down to `floor` over `iterations`, then
+    `floor` (the zoo's `annealIterations` and floors; Keras's CosineDecay with alpha = floor)."""
+    if iterations <= 0:
+        return None
+    return lambda t: lr * (floor + (1 - floor) * 0.5 * (1 + math.cos(math.pi * min(t, iterations) / iterations)))
 
 
 PIXELS = 784
@@ -341,10 +351,15 @@ def aae(o):
         return o["lambda"] * gan_generator([disc(z, d)], o["form"])
 
     gan = adam(o["generatorLr"], beta1=o["beta1"])
+
+    def anneal(lr, floor):
+        return cosine_annealed(lr, o.get("annealIterations", 0), floor)
+
+    rec_floor, adv_floor = o.get("reconstructionFloor", 0), o.get("adversarialFloor", 0)
     return [enc, dec, disc], [
-        Phase("reconstruction", reconstruction, [enc, dec], adam(o["reconstructionLr"])),
-        Phase("critic", critic, [disc], adam(o["criticLr"], beta1=o["beta1"])),
-        Phase("generator", generator, [enc], gan),
+        Phase("reconstruction", reconstruction, [enc, dec], adam(o["reconstructionLr"]), rate=anneal(o["reconstructionLr"], rec_floor)),
+        Phase("critic", critic, [disc], adam(o["criticLr"], beta1=o["beta1"]), rate=anneal(o["criticLr"], adv_floor)),
+        Phase("generator", generator, [enc], gan, rate=anneal(o["generatorLr"], adv_floor)),
     ]
 
 
@@ -616,6 +631,9 @@ class Replay:
                     totals[p.name] += float(loss)
                 for p, params, gs in grads:
                     opt = self.optimizers[p.name]
+                    if p.rate is not None:
+                        for g in opt.param_groups:
+                            g["lr"] = p.rate(it)
                     opt.zero_grad()
                     for q, g in zip(params, gs):
                         q.grad = torch.zeros_like(q) if g is None else g
