@@ -45,7 +45,7 @@ export interface Lock {
 }
 
 /** Whether `pid` names a live process (EPERM: alive, but another user's). */
-const alive = (pid: number): boolean => {
+export const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
     return true;

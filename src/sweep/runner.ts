@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LOCK_FILE } from '../runtime/lock.js';
+import { alive, LOCK_FILE } from '../runtime/lock.js';
 import { evalArgs, runDir, trainArgs, type SweepDesign, type SweepRun } from './design.js';
 import { doneOutcome, type RunOutcome } from './results.js';
 
@@ -115,15 +115,6 @@ const errorOf = (r: ChildResult, what: string): string => {
 const heldBy = (stderr: string): number | undefined => {
   const m = /train\.lock is held by process (\d+)/.exec(stderr);
   return m === null ? undefined : Number(m[1]);
-};
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 };
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
