@@ -4,6 +4,9 @@
  * resumed one, which must continue the same curve).
  */
 import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compile, explain } from '../../src/compile/index.js';
@@ -19,6 +22,7 @@ import {
   sgd,
   stepDecay,
 } from '../../src/dsl/index.js';
+import { restoreTrainer, saveCheckpoint } from '../../src/runtime/checkpoint.js';
 import { applyClipped, createOptimizer, scheduleRate } from '../../src/runtime/optimizers.js';
 import { createTrainer, type Trainer } from '../../src/runtime/trainer.js';
 import { compileOrThrow, tinyAae } from './models.js';
@@ -157,13 +161,11 @@ describe('in a trainer', () => {
     const first = createTrainer(config);
     for (let i = 0; i < 6; i++) first.step();
     const before = await first.readLosses();
-    const progress = first.progress();
-    const resumed = createTrainer(config, progress);
-    for (const [name, v] of first.variables) resumed.variables.get(name)?.assign(v);
-    for (const [phase, o] of first.optimizers) {
-      await resumed.optimizers.get(phase)?.setWeights(await o.getWeights());
-    }
+    const dir = mkdtempSync(join(tmpdir(), 'saddle-schedule-'));
+    await saveCheckpoint(dir, first);
     first.dispose();
+    const resumed = await restoreTrainer(dir, config);
+    rmSync(dir, { recursive: true, force: true });
     for (let i = 0; i < 6; i++) resumed.step();
     const after = await resumed.readLosses();
     straight.dispose();
