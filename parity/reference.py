@@ -16,7 +16,8 @@ layers 0, 2 and 4; an input dropout is layer 0 and shifts them to 1, 3, 5). Ever
 built here, so a net of the wrong width or depth fails loudly.
 
 Definitions used (each as the paper or saddle's documentation states it):
-- Reconstruction: Bernoulli NLL summed over pixels, batch mean, probabilities clipped to [1e-7, 1 - 1e-7].
+- Reconstruction: Bernoulli NLL summed over pixels, batch mean, computed from the decoder's logits
+  (p = sigmoid(logits); as BCEWithLogitsLoss) — saddle's docs: a `bce` of a sigmoid output is.
 - GAN critic (Goodfellow et al.): -E log D(real) - sum_f E log(1 - D(fake_f)), D = sigmoid(logit);
   non-saturating generator -E log D(fake) (AAE eq. 9); minimax E log(1 - D(fake)).
 - MMD^2: biased V-statistic with the kernel sum_s exp(-|a-b|^2 / (2 s^2)) (DS-AAE §2).
@@ -182,8 +183,10 @@ class Net:
     def trainable(self):
         return [p for p in self.params.values() if p.requires_grad]
 
-    def __call__(self, x, draws, hidden_layers=None):
-        """The net on x; with hidden_layers=l, only the first l dense layers (their features)."""
+    def __call__(self, x, draws, hidden_layers=None, logits=False):
+        """The net on x; with hidden_layers=l, only the first l dense layers (their features); with
+        logits=True, without the sigmoid of its last layer (for a Bernoulli likelihood)."""
+        last = self.indexed()[-1][0]
         dense_seen = 0
         for i, layer in self.indexed():
             if hidden_layers is not None and dense_seen == hidden_layers:
@@ -193,6 +196,10 @@ class Net:
                 kernel = self.params[f"{self.name}/{i}/kernel"]
                 b = self.params[f"{self.name}/{i}/bias"] if bias else None
                 pre = x @ kernel if b is None else x @ kernel + b
+                if logits and i == last:
+                    if activation != "sigmoid":
+                        raise RuntimeError(f"{self.name}: logits asked of a net ending in {activation}, not sigmoid")
+                    activation = "linear"
                 x = KINKS.relu(pre, x, kernel, b) if activation == "relu" else ACTIVATIONS[activation](pre)
                 dense_seen += 1
             elif layer[0] == "dropout":
@@ -219,9 +226,9 @@ def mlp(name, in_width, widths, hidden="relu", output="linear", input_dropout=0)
 # ------------------------------------------------------------------------------------------------
 
 
-def bce(target, probs):
-    p = probs.clamp(EPS_PROB, 1 - EPS_PROB)
-    return -(target * torch.log(p) + (1 - target) * torch.log(1 - p)).sum() / target.shape[0]
+def bce(target, logits):
+    """-log p(x | z) for p = sigmoid(logits): softplus(l) - x l, summed over pixels, batch mean."""
+    return (F.softplus(logits) - target * logits).sum() / target.shape[0]
 
 
 def half_squared_error(a, b):
@@ -340,7 +347,7 @@ def aae(o):
 
     def reconstruction(d):
         x, z = code(d)
-        return bce(x, dec(z, d))
+        return bce(x, dec(z, d, logits=True))
 
     def critic(d):
         _, z = code(d)
@@ -370,7 +377,7 @@ def mmd_ae(o):
 
     def reconstruction(d):
         x = d.take("input")
-        return bce(x, dec(enc(x, d), d))
+        return bce(x, dec(enc(x, d), d, logits=True))
 
     def regularization(d):
         return mmd2(enc(d.take("input"), d), d.take("sample:prior"), o["sigmas"])
@@ -389,7 +396,7 @@ def ds_aae(o):
 
     def reconstruction(d):
         x = d.take("input")
-        return bce(x, dec(enc(x, d), d))
+        return bce(x, dec(enc(x, d), d, logits=True))
 
     def witness_gap(d):  # E f(p) - E f(q)
         z = enc(d.take("input"), d)
@@ -414,7 +421,7 @@ def vae(o):
     def elbo(d):
         x = d.take("input")
         params = enc(x, d)
-        return bce(x, dec(reparameterize(params, d, "eps"), d)) + kl_gaussian(params)
+        return bce(x, dec(reparameterize(params, d, "eps"), d, logits=True)) + kl_gaussian(params)
 
     return [enc, dec], [Phase("elbo", elbo, [enc, dec], adam(o["learningRate"]))]
 
@@ -501,7 +508,7 @@ def aae_semisupervised(o):
 
     def reconstruction(d):
         x, y, z = encode(d)
-        return bce(x, dec(torch.cat([z, y], dim=1), d))
+        return bce(x, dec(torch.cat([z, y], dim=1), d, logits=True))
 
     def critics(d):
         _, y, z = encode(d)

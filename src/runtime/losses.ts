@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { FDivergence, GanForm } from '../dsl/ast.js';
+import { logitsBehind } from './logits.js';
 
 /** Probabilities are clipped here before any logarithm, as Keras does. */
 export const PROBABILITY_EPSILON = 1e-7;
@@ -22,13 +23,25 @@ const sumFeaturesMeanRows = (x: tf.Tensor): tf.Scalar => {
 
 /**
  * Bernoulli negative log-likelihood of `target` under probabilities `output` (binary cross-entropy
- * summed over features), batch mean. Probabilities are clipped to [ε, 1 − ε].
+ * summed over features), batch mean. When `output` is a sigmoid whose logits are known (every net
+ * ending in `sigmoid`; see logits.ts) it is computed from them, exactly and with the gradient
+ * `p − x` even where the sigmoid saturates; otherwise probabilities are clipped to [ε, 1 − ε].
  */
 export const bce = (target: tf.Tensor, output: tf.Tensor): tf.Scalar => {
+  const logits = logitsBehind(output);
+  if (logits !== undefined) return bceFromLogits(target, logits);
   const p = tf.clipByValue(output, PROBABILITY_EPSILON, 1 - PROBABILITY_EPSILON);
   const ll = tf.add(tf.mul(target, tf.log(p)), tf.mul(tf.sub(1, target), tf.log(tf.sub(1, p))));
   return tf.neg(sumFeaturesMeanRows(ll));
 };
+
+/**
+ * `−[x log σ(l) + (1 − x) log(1 − σ(l))] = softplus(l) − x·l`, summed over features, batch mean:
+ * never the logarithm of a rounded probability, and tfjs's softplus is stable for any `l` with the
+ * exact gradient σ(l).
+ */
+export const bceFromLogits = (target: tf.Tensor, logits: tf.Tensor): tf.Scalar =>
+  sumFeaturesMeanRows(tf.sub(tf.softplus(logits), tf.mul(target, logits)));
 
 /** Squared error summed over features, batch mean. */
 export const mse = (target: tf.Tensor, output: tf.Tensor): tf.Scalar =>

@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { match } from 'ts-pattern';
 import type { Activation, ParamSpec, PlanLayer, PlanNet } from '../compile/plan.js';
 import { createDraws, type Draws } from './draws.js';
+import { sigmoidKeepingLogits } from './logits.js';
 
 // -------------------------------------------------------------------------------------------------
 // variables
@@ -113,15 +114,17 @@ export type Forward = (x: tf.Tensor, context: ForwardContext, layers?: number) =
 
 type LayerFn = (x: tf.Tensor, context: ForwardContext) => tf.Tensor;
 
-/** tfjs's fused-kernel name of an activation, or null when it has none. */
-const fusedName = (a: Activation): 'linear' | 'relu' | 'elu' | 'leakyrelu' | 'sigmoid' | null =>
+/**
+ * tfjs's fused-kernel name of an activation, or null when it is applied on its own. A sigmoid is
+ * never fused: its logits are kept for the Bernoulli likelihood (see logits.ts).
+ */
+const fusedName = (a: Activation): 'linear' | 'relu' | 'elu' | 'leakyrelu' | null =>
   match(a.fn)
     .with('linear', () => 'linear' as const)
     .with('relu', () => 'relu' as const)
     .with('elu', () => 'elu' as const)
     .with('leakyRelu', () => 'leakyrelu' as const)
-    .with('sigmoid', () => 'sigmoid' as const)
-    .with('tanh', 'softmax', () => null)
+    .with('sigmoid', 'tanh', 'softmax', () => null)
     .exhaustive();
 
 /** Apply an activation on its own (no fused kernel). */
@@ -131,7 +134,7 @@ export const activate = (x: tf.Tensor, a: Activation): tf.Tensor =>
     .with('relu', () => tf.relu(x))
     .with('elu', () => tf.elu(x))
     .with('leakyRelu', () => tf.leakyRelu(x, a.alpha))
-    .with('sigmoid', () => tf.sigmoid(x))
+    .with('sigmoid', () => sigmoidKeepingLogits(x))
     .with('tanh', () => tf.tanh(x))
     .with('softmax', () => tf.softmax(x))
     .exhaustive();

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { fc, test as fcTest } from '@fast-check/vitest';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { logitsBehind, sigmoidKeepingLogits } from '../../src/runtime/logits.js';
 import * as loss from '../../src/runtime/losses.js';
 
 beforeAll(async () => {
@@ -32,6 +33,42 @@ describe('reconstruction losses', () => {
   it('bce clips saturated probabilities instead of returning Infinity', () => {
     const v = value(loss.bce(tf.tensor2d([[1]]), tf.tensor2d([[0]])));
     expect(v).toBeCloseTo(-Math.log(1e-7), 2);
+  });
+
+  it('bce of a sigmoid output is computed from its logits: exact value, gradient p − x even when saturated', () => {
+    // one confidently wrong pixel of each kind (ink at logit −30, none at logit +30) and two ordinary ones
+    const target = tf.tensor2d([[1, 0, 0.3, 1]]);
+    const logits = tf.tensor2d([[-30, 30, 0.4, 2]]);
+    const sigmoid = (l: number): number => 1 / (1 + Math.exp(-l));
+    const exact = [1, 0, 0.3, 1].reduce(
+      (s, x, i) => s + softplus([-30, 30, 0.4, 2][i] ?? 0) - x * ([-30, 30, 0.4, 2][i] ?? 0),
+      0,
+    );
+    expect(value(loss.bce(target, sigmoidKeepingLogits(logits)))).toBeCloseTo(exact, 4);
+    // the clipped form caps both wrong pixels at −log(1e-7) ≈ 16.1 nats
+    expect(value(loss.bce(target, tf.sigmoid(logits)))).toBeLessThan(exact - 20);
+
+    const viaLogits = tf
+      .grad((l: tf.Tensor) => loss.bce(target, sigmoidKeepingLogits(l)))(logits)
+      .arraySync() as number[][];
+    const viaClip = tf
+      .grad((l: tf.Tensor) => loss.bce(target, tf.sigmoid(l)))(logits)
+      .arraySync() as number[][];
+    [1, 0, 0.3, 1].forEach((x, i) =>
+      expect(viaLogits[0]?.[i]).toBeCloseTo(sigmoid([-30, 30, 0.4, 2][i] ?? 0) - x, 5),
+    );
+    // what the clip did: the two saturated pixels had no gradient at all, the others the same one
+    expect(viaClip[0]?.slice(0, 2)).toEqual([0, 0]);
+    expect(viaClip[0]?.[2]).toBeCloseTo(viaLogits[0]?.[2] ?? Number.NaN, 5);
+  });
+
+  it('logits are forgotten once disposed, and the clipped form is used instead', () => {
+    const logits = tf.tensor2d([[-30]]);
+    const p = sigmoidKeepingLogits(logits);
+    expect(logitsBehind(p)).toBe(logits);
+    logits.dispose();
+    expect(logitsBehind(p)).toBeUndefined();
+    expect(value(loss.bce(tf.tensor2d([[1]]), p))).toBeCloseTo(-Math.log(1e-7), 2);
   });
 
   it('mse sums squared error over features and averages over rows', () => {
