@@ -163,7 +163,7 @@ export const caseOptions = (c: ParityCase, full: boolean): Record<string, unknow
 };
 
 /** Appends float32 tensors to one file and remembers where each went. */
-const tensorWriter = (path: string) => {
+export const tensorWriter = (path: string) => {
   const fd = openSync(path, 'w');
   let offset = 0;
   const tensors: Record<string, TensorRef> = {};
@@ -180,7 +180,8 @@ const tensorWriter = (path: string) => {
   };
 };
 
-const asFloat32 = (t: tf.Tensor): Float32Array => {
+/** A tensor's values as a fresh Float32Array. */
+export const asFloat32 = (t: tf.Tensor): Float32Array => {
   const data = t.dataSync();
   return data instanceof Float32Array
     ? Float32Array.from(data)

