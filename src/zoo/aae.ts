@@ -17,25 +17,24 @@
  *   schedules (reconstruction 0.01 and adversarial 0.1, each divided by 10 after 50 epochs; its loss
  *   scales are not given, and SGD's rates only mean something for a given scale). saddle defaults to Adam at 1e-3 for all three
  *   phases (β₁ = 0.5 on the two adversarial ones, the usual GAN setting), each rate annealed along
- *   a half cosine over `annealIterations` (default 1,800: three MNIST epochs at batch 100) down to
- *   `reconstructionFloor` (0.3) × itself for the reconstruction phase and `adversarialFloor` (0.1)
- *   × itself for critic and generator, then held there. Why, measured (issue 11; the search ran
- *   on the PyTorch twin `scripts/recipes/aae2d.py`, saddle's own runs are in
- *   `docs/reproduction.md`): with a 2-D code and the 10-petal prior, constant rates leave the code
- *   cloud oscillating from step to step, so the code-to-prior MMD² after 3 epochs is a lottery (all
- *   2e-4, the earlier default: 0.43 and 0.26 on seeds 1 and 2; all 1e-3: 0.096 and 0.077, but 0.60
- *   one epoch earlier). Annealing every rate to 0 settles the game (MMD² 0.014 and 0.016) but
- *   starves reconstruction (170 and 169 nats); annealing only the adversarial rates lets
- *   reconstruction drag the codes off the prior again (152 nats, MMD² 0.13 and 0.18). The floors
- *   split the difference: 161 and 166 nats, MMD² 0.020 and 0.043. Unequal constant rates are worse
- *   (reconstruction 1e-3 against adversarial 2e-4 lets reconstruction drag the codes away and the
- *   critic wins outright). For a run much longer than three epochs, set `annealIterations` to its
- *   length (the steps `saddle train` prints) so the rates do not sit at their floors for most of it;
- *   `annealIterations=0` keeps them constant. In saddle itself (3 epochs, `native`) the defaults met
- *   the 2-D targets on seed 2 (167 nats, MMD² 0.049) and narrowly missed them on seed 1 (171, 0.104)
- *   after a mid-run blow-up. For a single epoch of the 8-D Gaussian model a gentler adversary
- *   reconstructs far better: `npm start` sets `criticLr` and `generatorLr` to 2e-4 and
- *   `annealIterations` to 600 (101 nats after one epoch, against ~150–180 with the defaults).
+ *   a half cosine over `annealIterations` (default 1,200: two MNIST epochs at batch 100) down to
+ *   `reconstructionFloor` and `adversarialFloor` (both 0.1) × itself, then held there. Why, measured
+ *   (issue 11; the search ran on the PyTorch twin `scripts/recipes/aae2d.py` and then in saddle,
+ *   `docs/reproduction.md` has every run): with a 2-D code and the 10-petal prior, constant rates
+ *   leave the code cloud oscillating from step to step, so the code-to-prior MMD² after 3 epochs is
+ *   a lottery (all 2e-4, the earlier default: 0.43 and 0.26 on seeds 1 and 2; all 1e-3: 0.096 and
+ *   0.077, but 0.60 one epoch earlier). Annealing settles the game; how far and how fast decides
+ *   the rest. Annealed over all three epochs, mid-run excursions at still-high rates (code MMD² 0.45
+ *   to 0.70 after epoch 2) were not always repaired by the end (saddle: 171 nats and MMD² 0.104 on
+ *   seed 1). Annealed over two epochs, both seeds were inside the targets when the anneal ended, but
+ *   a reconstruction floor 3× the adversarial one let reconstruction drag the codes off the prior
+ *   again in the third (MMD² 0.05 → 0.12). Over two epochs with equal floors of 0.1: 168.9 nats,
+ *   MMD² 0.037 (seed 1) and 168.2, 0.035 (seed 2). Reconstruction 1e-3 against adversarial 2e-4
+ *   lets reconstruction drag the codes away and the critic win outright. For a run much longer than
+ *   three epochs, set `annealIterations` to most of its length (the steps `saddle train` prints) so
+ *   the rates do not sit at their floors for most of it; `annealIterations=0` keeps them constant.
+ *   For a single epoch of the 8-D Gaussian model a gentler adversary reconstructs far better:
+ *   `npm start` sets `criticLr` and `generatorLr` to 2e-4 and `annealIterations` to 600.
  * - Seed 003's eq. 5 writes `log D(1 − z)` for the fake term; it means `log(1 − D(z))`.
  * - Reconstruction is the Bernoulli NLL (binary cross-entropy summed over pixels), as p(x|z) for
  *   MNIST in [0, 1].
@@ -126,8 +125,8 @@ export const aaeDefaults: AaeOptions = {
   criticLr: 1e-3,
   generatorLr: 1e-3,
   beta1: 0.5,
-  annealIterations: 1800,
-  reconstructionFloor: 0.3,
+  annealIterations: 1200,
+  reconstructionFloor: 0.1,
   adversarialFloor: 0.1,
 };
 

@@ -64,7 +64,7 @@ describe('the paper AAE', () => {
     expect(text).toContain('dense 784 + sigmoid');
     expect(text).toContain("phase 'critic'  (schedule[1])");
     expect(text).toContain(
-      'optimizer  adam(lr 0.001, β1 0.5, β2 0.999, ε 1e-8); lr cosine to × 0.1 over 1800 iterations',
+      'optimizer  adam(lr 0.001, β1 0.5, β2 0.999, ε 1e-8); lr cosine to × 0.1 over 1200 iterations',
     );
     expect(text).toMatch(/%4 = apply discriminator\(%0\)\s+\[batch × 1\]/);
     expect(text).toMatch(/%6 = ganCritic nonSaturating\(real %4, fake %5\)\s+\[scalar\]/);
