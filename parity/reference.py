@@ -17,7 +17,8 @@ built here, so a net of the wrong width or depth fails loudly.
 
 Definitions used (each as the paper or saddle's documentation states it):
 - Reconstruction: Bernoulli NLL summed over pixels, batch mean, computed from the decoder's logits
-  (p = sigmoid(logits); as BCEWithLogitsLoss) — saddle's docs: a `bce` of a sigmoid output is.
+  (p = sigmoid(logits); as BCEWithLogitsLoss), which is how saddle's language.md says a `bce` of a
+  sigmoid output is computed.
 - GAN critic (Goodfellow et al.): -E log D(real) - sum_f E log(1 - D(fake_f)), D = sigmoid(logit);
   non-saturating generator -E log D(fake) (AAE eq. 9); minimax E log(1 - D(fake)).
 - MMD^2: biased V-statistic with the kernel sum_s exp(-|a-b|^2 / (2 s^2)) (DS-AAE §2).
