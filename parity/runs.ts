@@ -240,7 +240,7 @@ const main = async (): Promise<void> => {
   );
   log('seed  epoch   recon saddle    twin    MMD² saddle    twin');
   for (const seed of args.seeds) {
-    let twinRun: Promise<void> | undefined;
+    let twinRun: Promise<unknown> | undefined;
     const passOn = process.argv.slice(2).filter((a) => !a.startsWith('--seeds=') && a !== '--json');
     const saddleRun = jsonLines(
       process.execPath,
@@ -248,17 +248,23 @@ const main = async (): Promise<void> => {
       (v) => {
         const line = v as Partial<EpochScore> & { init?: string };
         if (line.init !== undefined) {
+          // Settled at once into a value, so a twin failing while saddle still trains is reported
+          // after saddle's side ends rather than as an unhandled rejection.
           twinRun = jsonLines(
             python,
             [twinScript, ...twinArgs(o, seed, args.epochs, resolve(line.init))],
             (t) => twin.push(t as EpochScore),
+          ).then(
+            () => undefined,
+            (e: unknown) => e,
           );
         } else saddle.push(line as EpochScore);
       },
     );
     await saddleRun;
     if (twinRun === undefined) throw new Error(`saddle wrote no initial weights for seed ${seed}`);
-    await twinRun;
+    const twinFailure = await twinRun;
+    if (twinFailure !== undefined) throw twinFailure;
     for (let epoch = 1; epoch <= args.epochs; epoch++) {
       const s = saddle.find((x) => x.seed === seed && x.epoch === epoch);
       const t = twin.find((x) => x.seed === seed && x.epoch === epoch);
