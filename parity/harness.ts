@@ -17,7 +17,16 @@
  * @module
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+  existsSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,7 +36,7 @@ import { compile } from '../src/compile/index.js';
 import { formatErrors } from '../src/dsl/codec/report.js';
 import type { Dataset } from '../src/data/dataset.js';
 import { getOptimizerWeights } from '../src/runtime/optimizers.js';
-import { createTrainer } from '../src/runtime/trainer.js';
+import { createTrainer, type Trainer } from '../src/runtime/trainer.js';
 import { resolveOptions } from '../src/zoo/entry.js';
 import { zoo } from '../src/zoo/index.js';
 import type { ParityCase } from './cases.js';
@@ -163,7 +172,7 @@ export const caseOptions = (c: ParityCase, full: boolean): Record<string, unknow
 };
 
 /** Appends float32 tensors to one file and remembers where each went. */
-export const tensorWriter = (path: string) => {
+const tensorWriter = (path: string) => {
   const fd = openSync(path, 'w');
   let offset = 0;
   const tensors: Record<string, TensorRef> = {};
@@ -181,11 +190,37 @@ export const tensorWriter = (path: string) => {
 };
 
 /** A tensor's values as a fresh Float32Array. */
-export const asFloat32 = (t: tf.Tensor): Float32Array => {
+const asFloat32 = (t: tf.Tensor): Float32Array => {
   const data = t.dataSync();
   return data instanceof Float32Array
     ? Float32Array.from(data)
     : Float32Array.from(data as ArrayLike<number>);
+};
+
+/**
+ * Write every variable of a fresh trainer as `init/<parameter name>` (the naming `reference.py` and
+ * the twin `scripts/recipes/aae2d.py` read); returns the tensor names.
+ */
+const writeInitialWeights = (writer: ReturnType<typeof tensorWriter>, trainer: Trainer): string[] =>
+  [...trainer.variables].map(([name, v]) => writer.write(`init/${name}`, asFloat32(v), v.shape));
+
+/**
+ * A trainer's initial weights alone, as a parity export in `dir` (`tensors.bin` and `manifest.json`
+ * with `tensors` and the `extra` fields): what the twin's `--init` loads.
+ */
+export const exportInitialWeights = (
+  dir: string,
+  trainer: Trainer,
+  extra: Record<string, unknown> = {},
+): void => {
+  mkdirSync(dir, { recursive: true });
+  const writer = tensorWriter(join(dir, 'tensors.bin'));
+  try {
+    writeInitialWeights(writer, trainer);
+  } finally {
+    writer.close();
+  }
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...extra, tensors: writer.tensors }));
 };
 
 /**
@@ -227,10 +262,7 @@ export const exportCase = async (
   );
   try {
     const trainable = plan.right.nets.flatMap((n) => n.params.filter((p) => p.trainable).map((p) => p.name));
-    const init: string[] = [];
-    for (const [name, variable] of trainer.variables) {
-      init.push(writer.write(`init/${name}`, asFloat32(variable), variable.shape));
-    }
+    const init = writeInitialWeights(writer, trainer);
     const losses: Record<string, number>[] = [];
     const params: Record<string, string>[] = [];
     const optimizers: Record<string, OptimizerExport>[] = [];

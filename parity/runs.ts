@@ -38,7 +38,8 @@ import { runTraining } from '../src/runtime/run.js';
 import { createTrainer } from '../src/runtime/trainer.js';
 import { aae, type AaeOptions } from '../src/zoo/aae.js';
 import { resolveOptions } from '../src/zoo/entry.js';
-import { asFloat32, findTorchPython, tensorWriter } from './harness.js';
+import { estimate } from '../src/sweep/results.js';
+import { exportInitialWeights, findTorchPython } from './harness.js';
 
 interface Args {
   readonly seeds: readonly number[];
@@ -138,12 +139,7 @@ const saddleSide = async (args: Args, seed: number): Promise<void> => {
   const { train, test } = await loadMnist();
   const trainer = createTrainer({ plan: plan.right, data: train, batchSize: aae.batchSize, seed });
   const init = join(args.out, `init-s${seed}`);
-  mkdirSync(init, { recursive: true });
-  const writer = tensorWriter(join(init, 'tensors.bin'));
-  for (const [name, variable] of trainer.variables)
-    writer.write(`init/${name}`, asFloat32(variable), variable.shape);
-  writer.close();
-  writeFileSync(join(init, 'manifest.json'), JSON.stringify({ seed, tensors: writer.tensors }));
+  exportInitialWeights(init, trainer, { seed });
   process.stdout.write(`${JSON.stringify({ init })}\n`);
   const perEpoch = Math.floor(train.size / aae.batchSize);
   for (let epoch = 1; epoch <= args.epochs; epoch++) {
@@ -184,14 +180,6 @@ const jsonLines = (
     );
   });
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-/** Standard error of the mean (0 for a single value: no spread measured). */
-const stdErr = (xs: readonly number[]): number => {
-  if (xs.length < 2) return 0;
-  const m = mean(xs);
-  return Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1) / xs.length);
-};
-
 interface Comparison {
   readonly metric: 'recon' | 'mmd';
   readonly saddle: { readonly mean: number; readonly se: number };
@@ -207,17 +195,18 @@ const compare = (
   saddle: readonly EpochScore[],
   twin: readonly EpochScore[],
 ): Comparison => {
-  const a = saddle.map((s) => s[metric]);
-  const b = twin.map((s) => s[metric]);
-  const diff = mean(a) - mean(b);
-  const se = Math.hypot(stdErr(a), stdErr(b));
+  // The sweep's estimate (sample s.d. / √n); one seed has no spread, shown as ± 0.
+  const a = estimate(saddle.map((s) => s[metric]));
+  const b = estimate(twin.map((s) => s[metric]));
+  const diff = a.mean - b.mean;
+  const se = Math.hypot(a.se ?? 0, b.se ?? 0);
   const z = se > 0 ? diff / se : diff === 0 ? 0 : Math.sign(diff) * Infinity;
   return {
     metric,
-    saddle: { mean: mean(a), se: stdErr(a) },
-    twin: { mean: mean(b), se: stdErr(b) },
+    saddle: { mean: a.mean, se: a.se ?? 0 },
+    twin: { mean: b.mean, se: b.se ?? 0 },
     z,
-    withinNoise: a.length < 2 || b.length < 2 ? null : Math.abs(z) <= 2,
+    withinNoise: a.se === null || b.se === null ? null : Math.abs(z) <= 2,
   };
 };
 

@@ -5,7 +5,7 @@
  * model are refused, not silently compared.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -15,7 +15,7 @@ import { compile } from '../../src/compile/index.js';
 import { loadMnist } from '../../src/data/mnist.js';
 import { createTrainer } from '../../src/runtime/trainer.js';
 import { aae } from '../../src/zoo/aae.js';
-import { asFloat32, findTorchPython, tensorWriter } from '../../parity/harness.js';
+import { exportInitialWeights, findTorchPython } from '../../parity/harness.js';
 
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -36,10 +36,7 @@ describe('the whole-run parity harness', () => {
     const trainer = createTrainer({ plan: plan.right, data: test, batchSize: 100, seed: 5 });
     const dir = mkdtempSync(join(tmpdir(), 'saddle-twin-'));
     dirs.push(dir);
-    const writer = tensorWriter(join(dir, 'tensors.bin'));
-    for (const [name, v] of trainer.variables) writer.write(`init/${name}`, asFloat32(v), v.shape);
-    writer.close();
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ tensors: writer.tensors }));
+    exportInitialWeights(dir, trainer);
     const rows = 8;
     const input = { x: test.x.subarray(0, rows * 784), rows };
     const codes = trainer.evalView('encode', input).arraySync() as number[][];
