@@ -27,7 +27,7 @@ import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
 import { mnist, model } from '../dsl/index.js';
 import { categoricalAae } from './categorical.js';
-import { Beta, GanFormOption, PositiveInt, PositiveNumber } from './codecs.js';
+import { Beta, GanFormOption, NonNegativeInt, RateFloor, PositiveInt, PositiveNumber } from './codecs.js';
 import type { ZooEntry } from './entry.js';
 
 /**
@@ -49,6 +49,9 @@ export const AaeClusteringOptions = t.type(
     criticLr: PositiveNumber,
     generatorLr: PositiveNumber,
     beta1: Beta,
+    annealIterations: NonNegativeInt,
+    reconstructionFloor: RateFloor,
+    adversarialFloor: RateFloor,
   },
   'AaeClusteringOptions',
 );
@@ -70,6 +73,9 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
   criticLr: 2e-4,
   generatorLr: 2e-4,
   beta1: 0.5,
+  annealIterations: 0,
+  reconstructionFloor: 1,
+  adversarialFloor: 1,
 };
 
 /**

@@ -54,7 +54,15 @@ import {
   trainStream,
 } from '../dsl/index.js';
 import { categoricalAae } from './categorical.js';
-import { Beta, GanFormOption, labelCount, PositiveInt, PositiveNumber } from './codecs.js';
+import {
+  Beta,
+  GanFormOption,
+  NonNegativeInt,
+  RateFloor,
+  labelCount,
+  PositiveInt,
+  PositiveNumber,
+} from './codecs.js';
 import type { ZooEntry } from './entry.js';
 
 /**
@@ -77,6 +85,9 @@ export const AaeSemisupervisedOptions = t.type(
     generatorLr: PositiveNumber,
     classificationLr: PositiveNumber,
     beta1: Beta,
+    annealIterations: NonNegativeInt,
+    reconstructionFloor: RateFloor,
+    adversarialFloor: RateFloor,
   },
   'AaeSemisupervisedOptions',
 );
@@ -99,6 +110,9 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
   generatorLr: 2e-4,
   classificationLr: 1e-3,
   beta1: 0.5,
+  annealIterations: 0,
+  reconstructionFloor: 1,
+  adversarialFloor: 1,
 };
 
 /**

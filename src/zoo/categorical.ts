@@ -12,13 +12,24 @@
  *
  * @module
  */
-import type { DataDecl, Dist, GanForm, Loss, NetDecl, Optimizer, Phase, Views } from '../dsl/ast.js';
+import type {
+  DataDecl,
+  Dist,
+  GanForm,
+  Loss,
+  LrSchedule,
+  NetDecl,
+  Optimizer,
+  Phase,
+  Views,
+} from '../dsl/ast.js';
 import type { Critic, GameViews, Net, Sym } from '../dsl/index.js';
 import {
   adam,
   apply,
   categorical,
   concat,
+  cosineDecay,
   critic,
   dense,
   ganGame,
@@ -131,6 +142,14 @@ export interface CategoricalAaeOptions {
   readonly criticLr: number;
   readonly generatorLr: number;
   readonly beta1: number;
+  /**
+   * Cosine annealing of the three unsupervised phases' rates over this many iterations (0: constant
+   * rates), to `reconstructionFloor` × and `adversarialFloor` × their base rates, then held — as in
+   * `aae`, where it is what makes the end of a run reliable.
+   */
+  readonly annealIterations: number;
+  readonly reconstructionFloor: number;
+  readonly adversarialFloor: number;
 }
 
 /** The unsupervised model of §5–6, for an entry to name and, for §5, to extend with a labeled phase. */
@@ -160,7 +179,9 @@ export const categoricalAae = (o: CategoricalAaeOptions, classes: number, data: 
   const stylePrior = gaussian(o.latent);
   const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
   const { trunk, classHead, styleHead } = encoder;
-  const ganAdam = (lr: number): Optimizer => adam(lr, { beta1: o.beta1 });
+  const annealed = (floor: number): { readonly lrSchedule?: LrSchedule } =>
+    o.annealIterations > 0 ? { lrSchedule: cosineDecay({ iterations: o.annealIterations, floor }) } : {};
+  const ganAdam = (lr: number): Optimizer => adam(lr, { beta1: o.beta1, ...annealed(o.adversarialFloor) });
   return {
     encoder,
     encoded,
@@ -169,7 +190,7 @@ export const categoricalAae = (o: CategoricalAaeOptions, classes: number, data: 
       phase('reconstruction', {
         minimize: reconstruction(x, apply(decoder, concat(encoded.z, encoded.y)), 'bce'),
         update: [trunk, classHead, styleHead, decoder],
-        optimizer: adam(o.reconstructionLr),
+        optimizer: adam(o.reconstructionLr, annealed(o.reconstructionFloor)),
       }),
       phase('critics', {
         minimize: adversaries.critics,

@@ -27,6 +27,18 @@ export const PositiveNumber = rule('a positive number', (u): u is number => isFi
 /** A dropout rate: 0 switches dropout off, 1 would drop everything. */
 export const DropoutRate = rule('a rate in [0, 1)', (u): u is number => isFiniteNumber(u) && u >= 0 && u < 1);
 
+/** An iteration count where 0 means "none" (`annealIterations: 0` keeps learning rates constant). */
+export const NonNegativeInt = rule(
+  'a whole number ≥ 0',
+  (u): u is number => isFiniteNumber(u) && Number.isInteger(u) && u >= 0,
+);
+
+/** A learning-rate floor: the fraction of the base rate a schedule ends at, in (0, 1]. */
+export const RateFloor = rule(
+  'a fraction in (0, 1]',
+  (u): u is number => isFiniteNumber(u) && u > 0 && u <= 1,
+);
+
 /** Adam's β₁: a decay in [0, 1). */
 export const Beta = rule('a decay in [0, 1)', (u): u is number => isFiniteNumber(u) && u >= 0 && u < 1);
 

@@ -123,6 +123,27 @@ describe('phase update sets follow the papers', () => {
     ]);
   });
 
+  it('aae-semisupervised / aae-clustering: annealIterations anneals the three unsupervised phases, to their floors', () => {
+    const schedules = (m: Model): [string, unknown][] =>
+      m.schedule
+        .flatMap((s): readonly Phase[] => (s.kind === 'phase' ? [s] : s.phases))
+        .map((p) => [p.name, p.optimizer.lrSchedule]);
+    const anneal = { annealIterations: 900, reconstructionFloor: 0.3, adversarialFloor: 0.1 };
+    const cosine = (floor: number): unknown => ({ kind: 'cosine', iterations: 900, floor });
+    expect(schedules(aaeSemisupervised.build({ ...aaeSemisupervised.defaults, ...anneal }))).toEqual([
+      ['reconstruction', cosine(0.3)],
+      ['critics', cosine(0.1)],
+      ['generator', cosine(0.1)],
+      ['classification', undefined],
+    ]);
+    expect(
+      schedules(aaeClustering.build({ ...aaeClustering.defaults, ...anneal })).map(([, s]) => s),
+    ).toEqual([cosine(0.3), cosine(0.1), cosine(0.1)]);
+    const constant = aaeClustering.build({ ...aaeClustering.defaults, annealIterations: 0 });
+    expect(schedules(constant).map(([, s]) => s)).toEqual([undefined, undefined, undefined]);
+    const bad = resolveOptions(aaeClustering, ['adversarialFloor=0']);
+    expect(E.isLeft(bad) && bad.left[0]?.path).toBe('options.adversarialFloor');
+  });
   it('aae-dimred: cluster heads learn only from reconstruction; code = W_c y + z', () => {
     const m = aaeDimred.build({ ...aaeDimred.defaults, n: 3, clusters: 7 });
     expect(schedule(m)).toEqual([
