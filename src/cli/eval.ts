@@ -136,7 +136,7 @@ export const tableRows = (r: MetricResults): readonly (readonly [string, string,
     rows.push([
       'cluster',
       pct(r.cluster.value),
-      `error with ${r.cluster.clusters} clusters, ${r.cluster.n} test images`,
+      `error with ${r.cluster.clusters} clusters (${r.cluster.clusterSizes.filter((n) => n > 0).length} used), ${r.cluster.n} test images; each cluster labelled by its most confident training image (the paper's rule); by its members' majority: ${pct(r.cluster.majorityError)}`,
     ]);
   if (r.classify) rows.push(['classify', pct(r.classify.value), `error, ${r.classify.n} test images`]);
   return rows;

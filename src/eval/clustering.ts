@@ -54,6 +54,59 @@ export const clusterLabels = async (
 };
 
 /**
+ * How many rows of `probs` (`[n, clusters]`) have each cluster as their most probable one.
+ *
+ * @example
+ * await clusterSizes(testProbs); // Int32Array [612, 0, 1403, …]: an empty cluster is unused
+ */
+export const clusterSizes = async (probs: tf.Tensor2D): Promise<Int32Array> => {
+  requireMatrix('cluster: q(y|x)', probs.shape);
+  const assigned = tf.argMax(probs, 1);
+  const indices = await assigned.data();
+  assigned.dispose();
+  const sizes = new Int32Array(probs.shape[1]);
+  for (const k of indices) sizes[k] = (sizes[k] ?? 0) + 1;
+  return sizes;
+};
+
+/**
+ * The majority label of each cluster: the most common label among the training examples whose most
+ * probable cluster it is (ties: the smaller label; a cluster no example chooses: -1). Not the
+ * paper's rule (`clusterLabels` is) but the one most clustering papers report, and a diagnostic of
+ * it: when the two disagree by much, the paper's single most confident example is an outlier of
+ * its cluster, or the clusters are not yet confident.
+ *
+ * @example
+ * const labels = await majorityLabels(trainProbs, train.labels, 10);
+ * const error = await clusteringError(testProbs, test.labels, labels);
+ */
+export const majorityLabels = async (
+  trainProbs: tf.Tensor2D,
+  trainLabels: Int32Array,
+  classes: number,
+): Promise<Int32Array> => {
+  checkLabels('cluster', trainProbs, trainLabels);
+  const assigned = tf.argMax(trainProbs, 1);
+  const indices = await assigned.data();
+  assigned.dispose();
+  const clusters = trainProbs.shape[1];
+  const counts = new Int32Array(clusters * classes);
+  indices.forEach((k, i) => {
+    const label = trainLabels[i] ?? -1;
+    if (label >= 0 && label < classes) counts[k * classes + label] = (counts[k * classes + label] ?? 0) + 1;
+  });
+  return Int32Array.from({ length: clusters }, (_, k) => {
+    let best = -1;
+    let bestCount = 0;
+    for (let c = 0; c < classes; c += 1) {
+      const n = counts[k * classes + c] ?? 0;
+      if (n > bestCount) [best, bestCount] = [c, n];
+    }
+    return best;
+  });
+};
+
+/**
  * The fraction of test examples whose most probable cluster carries the wrong label under
  * `labelsOfClusters` (from `clusterLabels`).
  *

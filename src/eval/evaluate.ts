@@ -23,7 +23,13 @@ import type { ViewName } from '../dsl/ast.js';
 import { exampleWidth, subset, type Dataset } from '../data/dataset.js';
 import type { ViewInput, ViewOptions } from '../runtime/trainer.js';
 import { classifierOutputs, type ClassifierInfo, type MnistClassifier } from './classifier.js';
-import { classificationError, clusteringError, clusterLabels } from './clustering.js';
+import {
+  classificationError,
+  clusteringError,
+  clusterLabels,
+  clusterSizes,
+  majorityLabels,
+} from './clustering.js';
 import { EvalError } from './errors.js';
 import { featureGaussian, frechetDistance } from './frechet.js';
 import { defaultCodeSigmas, mmdSquared } from './mmd.js';
@@ -148,6 +154,11 @@ export interface MetricResults {
     readonly n: number;
     readonly clusters: number;
     readonly clusterLabels: readonly number[];
+    /** Test images per cluster (by argmax): clusters the head never uses show as 0. */
+    readonly clusterSizes: readonly number[];
+    /** The error when each cluster takes its training members' majority label (`majorityLabels`). */
+    readonly majorityError: number;
+    readonly majorityLabels: readonly number[];
   };
   readonly classify?: { readonly value: number; readonly n: number };
 }
@@ -377,11 +388,15 @@ export const evaluate = async (
           const trainProbs = viewOfData(source, 'classify', data.train, batch, seeds.classify + 1);
           try {
             const named = await clusterLabels(trainProbs, data.train.labels);
+            const majority = await majorityLabels(trainProbs, data.train.labels, data.train.classes);
             results.cluster = {
               value: await clusteringError(testProbs, data.test.labels, named),
               n: data.test.size,
               clusters: named.length,
               clusterLabels: [...named],
+              clusterSizes: [...(await clusterSizes(testProbs))],
+              majorityError: await clusteringError(testProbs, data.test.labels, majority),
+              majorityLabels: [...majority],
             };
           } finally {
             trainProbs.dispose();

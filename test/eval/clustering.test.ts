@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { classificationError, clusteringError, clusterLabels } from '../../src/eval/clustering.js';
+import {
+  classificationError,
+  clusteringError,
+  clusterLabels,
+  clusterSizes,
+  majorityLabels,
+} from '../../src/eval/clustering.js';
 import { softOneHot, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
@@ -61,6 +67,29 @@ describe('clusterLabels / clusteringError', () => {
     await expect(
       clusteringError(softOneHot([0], 2), Int32Array.from([0]), Int32Array.from([0, 1, 2])),
     ).rejects.toThrow(/2 clusters but 3 cluster labels/);
+  });
+});
+
+describe('majorityLabels / clusterSizes', () => {
+  it('labels a cluster by its members, where the paper rule follows one outlier', async () => {
+    // Cluster 0 holds three 0s and a very confident 1; cluster 1 two 2s; cluster 2 nobody.
+    const train = tf.tensor2d([
+      [0.7, 0.2, 0.1], // class 0
+      [0.8, 0.1, 0.1], // class 0
+      [0.6, 0.3, 0.1], // class 0
+      [0.99, 0.0, 0.01], // class 1: the most confident for cluster 0
+      [0.1, 0.8, 0.1], // class 2
+      [0.2, 0.7, 0.1], // class 2
+    ]);
+    const y = Int32Array.from([0, 0, 0, 1, 2, 2]);
+    expect([...(await clusterLabels(train, y))].slice(0, 2)).toEqual([1, 2]);
+    expect([...(await majorityLabels(train, y, 3))]).toEqual([0, 2, -1]);
+    expect([...(await clusterSizes(train))]).toEqual([4, 2, 0]);
+  });
+
+  it('breaks a tie towards the smaller label', async () => {
+    const train = softOneHot([0, 0], 1, 0.9);
+    expect([...(await majorityLabels(train, Int32Array.from([3, 1]), 4))]).toEqual([1]);
   });
 });
 

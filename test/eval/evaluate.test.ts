@@ -60,6 +60,9 @@ describe('evaluate on views with known answers', () => {
     expect(r.classify).toEqual({ value: 0, n: 60 });
     expect(r.cluster?.value).toBe(0);
     expect(r.cluster?.clusterLabels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(r.cluster?.majorityLabels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(r.cluster?.majorityError).toBe(0);
+    expect(r.cluster?.clusterSizes.reduce((a, b) => a + b, 0)).toBe(60);
     expect(r.mmd?.value).toBeLessThan(1e-6);
   });
 
@@ -72,6 +75,7 @@ describe('evaluate on views with known answers', () => {
     );
     expect(r.classify?.value).toBe(1); // every class moved
     expect(r.cluster?.value).toBe(0); // the rule recovers the relabelling
+    expect(r.cluster?.majorityError).toBe(0); // and so does the majority vote
     // codes all 0, prior draws all 1 in 3-D: 2 Σσ (1 − exp(−3 / 2σ²)).
     const expected = 2 * [1, 2].reduce((s, sg) => s + 1 - Math.exp(-3 / (2 * sg * sg)), 0);
     expect(r.mmd?.value).toBeCloseTo(expected, 5);
