@@ -35,7 +35,7 @@ export const parityCases: readonly ParityCase[] = [
   { name: 'aae/gaussian', entry: 'aae', options: { posterior: 'gaussian' }, narrow: { hidden: 128 } },
   { name: 'aae/universal', entry: 'aae', options: { posterior: 'universal' }, narrow: { hidden: 128 } },
   {
-    // The default anneals over 1,800 iterations, which 20 barely start: this one crosses the whole
+    // The default anneals over 1,200 iterations, which 20 barely start: this one crosses the whole
     // half cosine and holds at its floor, so a wrong schedule shows at once.
     name: 'aae/annealed',
     entry: 'aae',
@@ -54,4 +54,11 @@ export const parityCases: readonly ParityCase[] = [
   { name: 'vae-gan', entry: 'vae-gan', options: {}, narrow: { hidden: 128 } },
   { name: 'bavae', entry: 'bavae', options: {}, narrow: { hidden: [128, 128], criticHidden: [128, 128] } },
   { name: 'aae-semisupervised', entry: 'aae-semisupervised', options: {}, narrow: { hidden: 128 } },
+  {
+    // Instance noise on both critics' inputs (recorded draws at four sites) and annealed rates.
+    name: 'aae-semisupervised/noised',
+    entry: 'aae-semisupervised',
+    options: { criticNoise: 0.3, annealIterations: 12, reconstructionFloor: 0.3, adversarialFloor: 0.1 },
+    narrow: { hidden: 128 },
+  },
 ];

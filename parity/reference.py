@@ -507,19 +507,30 @@ def aae_semisupervised(o):
         features = trunk(x, d)
         return x, class_head(features, d), style_head(features, d)
 
+    noise = o.get("criticNoise", 0)
+
+    def noised(site, v, d):
+        """Instance noise: each critic input plus its own N(0, noise^2) draw (saddle records them)."""
+        return v + d.take(f"sample:{site}") if noise > 0 else v
+
     def reconstruction(d):
         x, y, z = encode(d)
         return bce(x, dec(torch.cat([z, y], dim=1), d, logits=True))
 
     def critics(d):
         _, y, z = encode(d)
-        return gan_critic(class_critic(d.take("sample:classPrior"), d), [class_critic(y, d)], form) + gan_critic(
-            style_critic(d.take("sample:stylePrior"), d), [style_critic(z, d)], form
+        real_y = noised("classRealNoise", d.take("sample:classPrior"), d)
+        fake_y = noised("classFakeNoise", y, d)
+        real_z = noised("styleRealNoise", d.take("sample:stylePrior"), d)
+        fake_z = noised("styleFakeNoise", z, d)
+        return gan_critic(class_critic(real_y, d), [class_critic(fake_y, d)], form) + gan_critic(
+            style_critic(real_z, d), [style_critic(fake_z, d)], form
         )
 
     def generator(d):
         _, y, z = encode(d)
-        return gan_generator([class_critic(y, d)], form) + gan_generator([style_critic(z, d)], form)
+        fake_y, fake_z = noised("classFakeNoise", y, d), noised("styleFakeNoise", z, d)
+        return gan_generator([class_critic(fake_y, d)], form) + gan_generator([style_critic(fake_z, d)], form)
 
     def classification(d):
         _, y, _ = encode(d)
@@ -528,11 +539,16 @@ def aae_semisupervised(o):
         return -(target * torch.log(y.clamp(min=EPS_PROB))).sum() / y.shape[0]
 
     gan = lambda lr: adam(lr, beta1=o["beta1"])  # noqa: E731
+
+    def anneal(lr, floor):
+        return cosine_annealed(lr, o.get("annealIterations", 0), floor)
+
+    rec_floor, adv_floor = o.get("reconstructionFloor", 1), o.get("adversarialFloor", 1)
     heads = [trunk, class_head, style_head]
     return [trunk, class_head, style_head, dec, class_critic, style_critic], [
-        Phase("reconstruction", reconstruction, [*heads, dec], adam(o["reconstructionLr"])),
-        Phase("critics", critics, [class_critic, style_critic], gan(o["criticLr"])),
-        Phase("generator", generator, heads, gan(o["generatorLr"])),
+        Phase("reconstruction", reconstruction, [*heads, dec], adam(o["reconstructionLr"]), rate=anneal(o["reconstructionLr"], rec_floor)),
+        Phase("critics", critics, [class_critic, style_critic], gan(o["criticLr"]), rate=anneal(o["criticLr"], adv_floor)),
+        Phase("generator", generator, heads, gan(o["generatorLr"]), rate=anneal(o["generatorLr"], adv_floor)),
         Phase("classification", classification, [trunk, class_head], adam(o["classificationLr"])),
     ]
 

@@ -27,7 +27,15 @@ import * as t from 'io-ts';
 import type { DataDecl, Model } from '../dsl/ast.js';
 import { mnist, model } from '../dsl/index.js';
 import { categoricalAae } from './categorical.js';
-import { Beta, GanFormOption, NonNegativeInt, RateFloor, PositiveInt, PositiveNumber } from './codecs.js';
+import {
+  Beta,
+  GanFormOption,
+  NonNegativeInt,
+  NonNegativeNumber,
+  RateFloor,
+  PositiveInt,
+  PositiveNumber,
+} from './codecs.js';
 import type { ZooEntry } from './entry.js';
 
 /**
@@ -52,6 +60,7 @@ export const AaeClusteringOptions = t.type(
     annealIterations: NonNegativeInt,
     reconstructionFloor: RateFloor,
     adversarialFloor: RateFloor,
+    criticNoise: NonNegativeNumber,
   },
   'AaeClusteringOptions',
 );
@@ -76,6 +85,7 @@ export const aaeClusteringDefaults: AaeClusteringOptions = {
   annealIterations: 0,
   reconstructionFloor: 1,
   adversarialFloor: 1,
+  criticNoise: 0,
 };
 
 /**

@@ -127,7 +127,13 @@ export const buildAaeDimred = (o: AaeDimredOptions, data: DataDecl = mnist): Mod
   const code = add(apply(clusterHeads, encoded.y), encoded.z);
   const classPrior = categorical(o.clusters);
   const stylePrior = gaussian(o.n, { std: o.styleStd });
-  const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
+  const adversaries = twoAdversaries(encoded, {
+    hidden: o.hidden,
+    classPrior,
+    stylePrior,
+    form: o.form,
+    criticNoise: 0,
+  });
   const priorCode = add(
     apply(clusterHeads, sample<'label'>('classPrior', classPrior)),
     sample('stylePrior', stylePrior),

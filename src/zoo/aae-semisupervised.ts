@@ -58,6 +58,7 @@ import {
   Beta,
   GanFormOption,
   NonNegativeInt,
+  NonNegativeNumber,
   RateFloor,
   labelCount,
   PositiveInt,
@@ -88,6 +89,7 @@ export const AaeSemisupervisedOptions = t.type(
     annealIterations: NonNegativeInt,
     reconstructionFloor: RateFloor,
     adversarialFloor: RateFloor,
+    criticNoise: NonNegativeNumber,
   },
   'AaeSemisupervisedOptions',
 );
@@ -113,6 +115,7 @@ export const aaeSemisupervisedDefaults: AaeSemisupervisedOptions = {
   annealIterations: 0,
   reconstructionFloor: 1,
   adversarialFloor: 1,
+  criticNoise: 0,
 };
 
 /**

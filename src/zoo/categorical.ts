@@ -26,6 +26,7 @@ import type {
 import type { Critic, GameViews, Net, Sym } from '../dsl/index.js';
 import {
   adam,
+  add,
   apply,
   categorical,
   concat,
@@ -109,18 +110,25 @@ export const twoAdversaries = (
     readonly classPrior: Dist;
     readonly stylePrior: Dist;
     readonly form: GanForm;
+    /** Std of the Gaussian noise added to every critic input, real and fake (0: none). */
+    readonly criticNoise: number;
   },
 ): TwoAdversaries => {
   const classCritic = critic<'label'>('classCritic', mlp([o.hidden, o.hidden, 1]));
   const styleCritic = critic<'code'>('styleCritic', mlp([o.hidden, o.hidden, 1]));
+  // Instance noise: each critic input plus N(0, criticNoise²), a fresh draw per input and site.
+  const noised = <S extends 'label' | 'code'>(site: string, v: Sym<S>, dim: number): Sym<S> =>
+    o.criticNoise > 0 ? add<S>(v, sample<S>(site, gaussian(dim, { std: o.criticNoise }))) : v;
+  const classes = o.classPrior.kind === 'categorical' ? o.classPrior.probs.length : 0;
+  const styleDim = o.stylePrior.kind === 'gaussian' ? o.stylePrior.dim : 0;
   const classGame = ganGame(classCritic, {
-    real: sample<'label'>('classPrior', o.classPrior),
-    fake: encoded.y,
+    real: noised('classRealNoise', sample<'label'>('classPrior', o.classPrior), classes),
+    fake: noised('classFakeNoise', encoded.y, classes),
     form: o.form,
   });
   const styleGame = ganGame(styleCritic, {
-    real: sample('stylePrior', o.stylePrior),
-    fake: encoded.z,
+    real: noised('styleRealNoise', sample('stylePrior', o.stylePrior), styleDim),
+    fake: noised('styleFakeNoise', encoded.z, styleDim),
     form: o.form,
   });
   return {
@@ -150,6 +158,13 @@ export interface CategoricalAaeOptions {
   readonly annealIterations: number;
   readonly reconstructionFloor: number;
   readonly adversarialFloor: number;
+  /**
+   * Std of Gaussian "instance noise" added to both critics' inputs, real and fake (0: none). Not in
+   * the paper: a critic comparing exact one-hot prior draws with softmax outputs (never exactly
+   * one-hot) can separate them perfectly and starve the encoder of gradient; noise blurs that edge
+   * (Sønderby et al. 2016; public AAE reimplementations use 0.3 on both critics).
+   */
+  readonly criticNoise: number;
 }
 
 /** The unsupervised model of §5–6, for an entry to name and, for §5, to extend with a labeled phase. */
@@ -177,7 +192,13 @@ export const categoricalAae = (o: CategoricalAaeOptions, classes: number, data: 
   const encoded = encoder.encode(x);
   const classPrior = categorical(classes);
   const stylePrior = gaussian(o.latent);
-  const adversaries = twoAdversaries(encoded, { hidden: o.hidden, classPrior, stylePrior, form: o.form });
+  const adversaries = twoAdversaries(encoded, {
+    hidden: o.hidden,
+    classPrior,
+    stylePrior,
+    form: o.form,
+    criticNoise: o.criticNoise,
+  });
   const { trunk, classHead, styleHead } = encoder;
   const annealed = (floor: number): { readonly lrSchedule?: LrSchedule } =>
     o.annealIterations > 0 ? { lrSchedule: cosineDecay({ iterations: o.annealIterations, floor }) } : {};

@@ -33,6 +33,9 @@ export const NonNegativeInt = rule(
   (u): u is number => isFiniteNumber(u) && Number.isInteger(u) && u >= 0,
 );
 
+/** A noise level or weight where 0 means "off": finite and ≥ 0. */
+export const NonNegativeNumber = rule('a number ≥ 0', (u): u is number => isFiniteNumber(u) && u >= 0);
+
 /** A learning-rate floor: the fraction of the base rate a schedule ends at, in (0, 1]. */
 export const RateFloor = rule(
   'a fraction in (0, 1]',

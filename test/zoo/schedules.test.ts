@@ -123,6 +123,33 @@ describe('phase update sets follow the papers', () => {
     ]);
   });
 
+  it('criticNoise adds a fresh N(0, σ²) draw to every critic input, real and fake, and nothing else', () => {
+    const sites = (m: Model): string[] => {
+      const found = new Set<string>();
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (typeof v === 'object' && v !== null) {
+          const o = v as Record<string, unknown>;
+          if (o['kind'] === 'sample' && typeof o['site'] === 'string') found.add(o['site']);
+          Object.values(o).forEach(walk);
+        }
+      };
+      walk(m.schedule);
+      return [...found].sort();
+    };
+    const plain = sites(aaeClustering.build(aaeClustering.defaults));
+    expect(plain).toEqual(['classPrior', 'stylePrior']);
+    const noised = aaeClustering.build({ ...aaeClustering.defaults, criticNoise: 0.3 });
+    expect(sites(noised)).toEqual(
+      [...plain, 'classFakeNoise', 'classRealNoise', 'styleFakeNoise', 'styleRealNoise'].sort(),
+    );
+    expect(JSON.stringify(noised.schedule)).toContain(
+      JSON.stringify({ kind: 'gaussian', dim: 16, mean: 0, std: 0.3 }),
+    );
+    // the views (sampling, encoding) never see the noise
+    expect(noised.views).toEqual(aaeClustering.build(aaeClustering.defaults).views);
+  });
+
   it('aae-semisupervised / aae-clustering: annealIterations anneals the three unsupervised phases, to their floors', () => {
     const schedules = (m: Model): [string, unknown][] =>
       m.schedule
