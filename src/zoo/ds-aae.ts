@@ -51,6 +51,12 @@
  *   Reconstruction uses Adam's defaults.
  * - As in `mmd-ae`: the decoder mirrors the encoder (216-512-1024) and the code layer is linear.
  *
+ * Known failure, measured (docs/reproduction.md, `ds-aae`): with these settings the codes do not
+ * reach the prior. σ = 1 is too narrow for a 6-D code — the closed-form MMD-AE with σ = 1 fails the
+ * same way — and with wider bandwidths the encoder learns the blind spots of the frozen frequencies
+ * (the witness reads ≈ 0 while the code MMD² is > 2). The defaults stay the seed's so that the
+ * failure is the paper's, not ours.
+ *
  * Views: `sample` = decoder(y ~ N(0, I)); `encode` = enc(x); `prior` = N(0, I) draws;
  * `reconstruct` = decoder(enc(x)).
  *
