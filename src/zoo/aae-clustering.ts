@@ -23,8 +23,9 @@
  * collapses — after one epoch every test image lands in the same one of the 16 clusters (seeds 1
  * and 2) — because every q(y|x) starts near uniform, so the class critic pushes them all towards
  * the same vertex. With the noise three clusters are in use after one epoch and four to seven after
- * two or three (clustering error 73–81% → 67–74%; docs/reproduction.md). Public reimplementations
- * use the same 0.3. It slows the collapse; it does not solve it. The
+ * two or three (clustering error 73–81% → 67–74%), ten and 50.8% after ten (seed 1;
+ * docs/reproduction.md). Public reimplementations use the same 0.3. It slows the collapse; it
+ * does not solve it. The
  * `classify` view is the cluster assignment probabilities q(y|x); cluster → label accuracy
  * (the paper's error rate) is an evaluation, not part of the model.
  *
