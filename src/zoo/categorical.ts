@@ -33,6 +33,7 @@ import {
   cosineDecay,
   critic,
   dense,
+  distWidth,
   ganGame,
   gaussian,
   input,
@@ -116,19 +117,22 @@ export const twoAdversaries = (
 ): TwoAdversaries => {
   const classCritic = critic<'label'>('classCritic', mlp([o.hidden, o.hidden, 1]));
   const styleCritic = critic<'code'>('styleCritic', mlp([o.hidden, o.hidden, 1]));
-  // Instance noise: each critic input plus N(0, criticNoise²), a fresh draw per input and site.
-  const noised = <S extends 'label' | 'code'>(site: string, v: Sym<S>, dim: number): Sym<S> =>
-    o.criticNoise > 0 ? add<S>(v, sample<S>(site, gaussian(dim, { std: o.criticNoise }))) : v;
-  const classes = o.classPrior.kind === 'categorical' ? o.classPrior.probs.length : 0;
-  const styleDim = o.stylePrior.kind === 'gaussian' ? o.stylePrior.dim : 0;
+  // Instance noise: each critic input plus N(0, criticNoise²), a fresh draw per input and site, as
+  // wide as the prior the critic compares against.
+  const noised = <S extends 'label' | 'code'>(site: string, v: Sym<S>, prior: Dist): Sym<S> => {
+    if (o.criticNoise === 0) return v;
+    const width = distWidth(prior);
+    if (width === undefined) throw new Error(`criticNoise needs a prior of known width at '${site}'`);
+    return add<S>(v, sample<S>(site, gaussian(width, { std: o.criticNoise })));
+  };
   const classGame = ganGame(classCritic, {
-    real: noised('classRealNoise', sample<'label'>('classPrior', o.classPrior), classes),
-    fake: noised('classFakeNoise', encoded.y, classes),
+    real: noised('classRealNoise', sample<'label'>('classPrior', o.classPrior), o.classPrior),
+    fake: noised('classFakeNoise', encoded.y, o.classPrior),
     form: o.form,
   });
   const styleGame = ganGame(styleCritic, {
-    real: noised('styleRealNoise', sample('stylePrior', o.stylePrior), styleDim),
-    fake: noised('styleFakeNoise', encoded.z, styleDim),
+    real: noised('styleRealNoise', sample('stylePrior', o.stylePrior), o.stylePrior),
+    fake: noised('styleFakeNoise', encoded.z, o.stylePrior),
     form: o.form,
   });
   return {
