@@ -32,6 +32,16 @@ const mismatchRate = async (predicted: tf.Tensor1D, labels: Int32Array): Promise
   return value;
 };
 
+/** The index of the largest entry along `axis` (0: per column, 1: per row), read back to JS. */
+const argMaxIndices = async (probs: tf.Tensor2D, axis: 0 | 1): Promise<Int32Array> => {
+  const indices = tf.argMax(probs, axis);
+  try {
+    return (await indices.data()) as Int32Array;
+  } finally {
+    indices.dispose();
+  }
+};
+
 /**
  * The label of each cluster: for cluster k, the label of the training example with the highest
  * q(y=k|x) (`trainProbs` is `[n, clusters]`). Why the most confident example and not a majority
@@ -47,9 +57,7 @@ export const clusterLabels = async (
   trainLabels: Int32Array,
 ): Promise<Int32Array> => {
   checkLabels('cluster', trainProbs, trainLabels);
-  const mostConfident = tf.argMax(trainProbs, 0); // [clusters]: index of the training example
-  const indices = await mostConfident.data();
-  mostConfident.dispose();
+  const indices = await argMaxIndices(trainProbs, 0); // [clusters]: index of the training example
   return Int32Array.from(indices, (i) => trainLabels[i] ?? -1);
 };
 
@@ -61,9 +69,7 @@ export const clusterLabels = async (
  */
 export const clusterSizes = async (probs: tf.Tensor2D): Promise<Int32Array> => {
   requireMatrix('cluster: q(y|x)', probs.shape);
-  const assigned = tf.argMax(probs, 1);
-  const indices = await assigned.data();
-  assigned.dispose();
+  const indices = await argMaxIndices(probs, 1);
   const sizes = new Int32Array(probs.shape[1]);
   for (const k of indices) sizes[k] = (sizes[k] ?? 0) + 1;
   return sizes;
@@ -86,9 +92,7 @@ export const majorityLabels = async (
   classes: number,
 ): Promise<Int32Array> => {
   checkLabels('cluster', trainProbs, trainLabels);
-  const assigned = tf.argMax(trainProbs, 1);
-  const indices = await assigned.data();
-  assigned.dispose();
+  const indices = await argMaxIndices(trainProbs, 1);
   const clusters = trainProbs.shape[1];
   const counts = new Int32Array(clusters * classes);
   indices.forEach((k, i) => {
