@@ -62,7 +62,6 @@ import {
   adam,
   apply,
   concat,
-  cosineDecay,
   critic,
   gaussian,
   gaussianCode,
@@ -83,6 +82,7 @@ import {
   swissRoll,
 } from '../dsl/index.js';
 import type { Sym } from '../dsl/symbol.js';
+import { annealedTo } from './anneal.js';
 import { pixels } from './data.js';
 import type { ZooEntry } from './entry.js';
 
@@ -176,9 +176,8 @@ export const buildAae = (o: AaeOptions, data: DataDecl = mnist): Model => {
   const prior = priorOf(o);
   const zPrior = sample('prior', prior);
   const gan = ganGame(discriminator, { real: zPrior, fake: z, form: o.form });
-  // `annealIterations: 0` keeps every rate constant.
   const annealed = (floor: number): { readonly lrSchedule?: LrSchedule } =>
-    o.annealIterations > 0 ? { lrSchedule: cosineDecay({ iterations: o.annealIterations, floor }) } : {};
+    annealedTo(o.annealIterations, floor);
 
   return model('aae', {
     data,

@@ -30,7 +30,6 @@ import {
   apply,
   categorical,
   concat,
-  cosineDecay,
   critic,
   dense,
   distWidth,
@@ -48,6 +47,7 @@ import {
   softmax,
   sum,
 } from '../dsl/index.js';
+import { annealedTo } from './anneal.js';
 import { pixels } from './data.js';
 
 /** The two-headed encoder q(y, z | x). */
@@ -205,7 +205,7 @@ export const categoricalAae = (o: CategoricalAaeOptions, classes: number, data: 
   });
   const { trunk, classHead, styleHead } = encoder;
   const annealed = (floor: number): { readonly lrSchedule?: LrSchedule } =>
-    o.annealIterations > 0 ? { lrSchedule: cosineDecay({ iterations: o.annealIterations, floor }) } : {};
+    annealedTo(o.annealIterations, floor);
   const ganAdam = (lr: number): Optimizer => adam(lr, { beta1: o.beta1, ...annealed(o.adversarialFloor) });
   return {
     encoder,
